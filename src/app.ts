@@ -1,0 +1,127 @@
+import { randomUUID } from 'node:crypto';
+import cookie from '@fastify/cookie';
+import helmet from '@fastify/helmet';
+import rateLimit from '@fastify/rate-limit';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import Fastify, { type FastifyInstance } from 'fastify';
+import {
+  jsonSchemaTransform,
+  serializerCompiler,
+  validatorCompiler,
+  type ZodTypeProvider,
+} from 'fastify-type-provider-zod';
+import type { Config } from './config.js';
+import type { Database } from './db/client.js';
+import { auditRoutes, auditServiceFactory } from './modules/audit/audit.routes.js';
+import { authRoutes } from './modules/auth/auth.routes.js';
+import { authServiceFactory } from './modules/auth/auth.service.js';
+import { healthRoutes } from './modules/health/health.routes.js';
+import { unitsRoutes } from './modules/units/units.routes.js';
+import { unitsServiceFactory } from './modules/units/units.service.js';
+import { usersRoutes } from './modules/users/users.routes.js';
+import { usersServiceFactory } from './modules/users/users.service.js';
+import { registerAuth } from './plugins/auth.js';
+import { registerErrorHandler } from './plugins/error-handler.js';
+
+export const APP_VERSION = '0.1.0';
+
+export interface AppOptions {
+  config: Config;
+  database: Database;
+  /** false in tests; a pino options object or true in the server. */
+  logger?: boolean | object;
+}
+
+/** Builds the services every route and CLI command shares. */
+export function buildServices(database: Database, config: Config) {
+  const db = database.db;
+  return {
+    auth: authServiceFactory(db, config),
+    users: usersServiceFactory(db),
+    units: unitsServiceFactory(db),
+    audit: auditServiceFactory(db),
+  };
+}
+export type Services = ReturnType<typeof buildServices>;
+
+/** The testable application: plugins and routes registered explicitly, in order. */
+export async function buildApp({ config, database, logger = false }: AppOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger,
+    genReqId: (req) => {
+      const given = req.headers['x-request-id'];
+      return typeof given === 'string' && /^[\w-]{1,64}$/.test(given) ? given : randomUUID();
+    },
+    bodyLimit: 1024 * 1024,
+    trustProxy: false,
+  }).withTypeProvider<ZodTypeProvider>();
+
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  registerErrorHandler(app);
+
+  await app.register(helmet, {
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: ["'self'"],
+        imgSrc: ["'self'", 'data:', 'blob:'],
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        scriptSrc: ["'self'"],
+        frameSrc: ["'self'"],
+        objectSrc: ["'self'"],
+        upgradeInsecureRequests: null,
+      },
+    },
+    crossOriginEmbedderPolicy: false,
+  });
+  await app.register(cookie);
+  // Per-route limits only (login); the store is in memory per instance, the lockout itself lives in the database.
+  await app.register(rateLimit, { global: false });
+
+  await app.register(swagger, {
+    openapi: {
+      info: {
+        title: 'Mercusuar API',
+        version: APP_VERSION,
+        description: 'Evaluasi digitalisasi perangkat daerah',
+      },
+      components: {
+        securitySchemes: {
+          session: { type: 'apiKey', in: 'cookie', name: 'mercusuar_session' },
+          csrf: { type: 'apiKey', in: 'header', name: 'X-CSRF-Token' },
+        },
+      },
+    },
+    transform: jsonSchemaTransform,
+  });
+  await app.register(swaggerUi, { routePrefix: '/api/docs', staticCSP: true });
+  app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+
+  const services = buildServices(database, config);
+  app.decorate('services', services);
+  registerAuth(app, services.auth, config);
+
+  await app.register(
+    async (api) => {
+      await api.register(healthRoutes, { database });
+      await api.register(authRoutes, {
+        auth: services.auth,
+        cookieSecure: config.cookieSecure,
+        sessionTtlMs: config.sessionTtlMs,
+      });
+      await api.register(usersRoutes, { users: services.users });
+      await api.register(unitsRoutes, { units: services.units });
+      await api.register(auditRoutes, { audit: services.audit });
+    },
+    { prefix: '/api' },
+  );
+
+  return app;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    services: Services;
+  }
+}

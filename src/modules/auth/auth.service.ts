@@ -1,0 +1,164 @@
+import { eq } from 'drizzle-orm';
+import type { Config } from '../../config.js';
+import type { Db } from '../../db/client.js';
+import { roleAssignments, units, users } from '../../db/schema/index.js';
+import type { Actor } from '../../domain/policy/policy.js';
+import type { RequestContext } from '../../lib/context.js';
+import { dummyPasswordHash, hashPassword, randomToken, sha256Hex, verifyPassword } from '../../lib/crypto.js';
+import { TooManyRequestsError, UnauthorizedError, ValidationError } from '../../lib/errors.js';
+import { writeAudit } from '../audit/audit.repo.js';
+import { authRepo } from './auth.repo.js';
+
+export const PASSWORD_MIN_LENGTH = 10;
+
+export interface SessionUser {
+  id: string;
+  email: string;
+  name: string;
+  locale: string;
+  roles: Array<{ role: string; unitId: string; unitCode: string; unitName: string }>;
+}
+
+export interface LoginMeta {
+  ip?: string;
+  userAgent?: string;
+  requestId?: string;
+}
+
+/** Accounts and sessions. Tokens leave this service only to be set as cookies. */
+export function authServiceFactory(
+  db: Db,
+  config: Pick<Config, 'sessionTtlMs' | 'loginMaxFailures' | 'loginLockoutMs'>,
+) {
+  const repo = authRepo(db);
+
+  async function presentUser(userId: string): Promise<SessionUser> {
+    const user = await db.query.users.findFirst({ where: eq(users.id, userId) });
+    const roles = await db
+      .select({
+        role: roleAssignments.role,
+        unitId: roleAssignments.unitId,
+        unitCode: units.code,
+        unitName: units.name,
+      })
+      .from(roleAssignments)
+      .innerJoin(units, eq(units.id, roleAssignments.unitId))
+      .where(eq(roleAssignments.userId, userId));
+    return { id: user!.id, email: user!.email, name: user!.name, locale: user!.locale, roles };
+  }
+
+  const lockedMessage = (until: Date) => {
+    const seconds = Math.max(1, Math.ceil((until.getTime() - Date.now()) / 1000));
+    const minutes = Math.ceil(seconds / 60);
+    return new TooManyRequestsError(
+      `Terlalu banyak percobaan masuk yang gagal. Coba lagi dalam ${minutes} menit.`,
+      seconds,
+      `Too many failed sign-in attempts. Try again in ${minutes} minute(s).`,
+    );
+  };
+
+  return {
+    presentUser,
+
+    /**
+     * Checks the password and opens a new session. The answer for a wrong password is the same
+     * whether or not the e-mail exists; repeated failures lock the e-mail for a while.
+     */
+    async login(email: string, password: string, meta: LoginMeta) {
+      const key = email.trim().toLowerCase();
+      const throttle = await repo.getThrottle(key);
+      if (throttle?.lockedUntil && throttle.lockedUntil > new Date())
+        throw lockedMessage(throttle.lockedUntil);
+
+      const user = await repo.findUserByEmail(key);
+      const ok = await verifyPassword(user?.passwordHash ?? (await dummyPasswordHash()), password);
+      if (!user || !ok || !user.active) {
+        const row = await repo.recordFailure(key, config.loginMaxFailures, config.loginLockoutMs);
+        if (row.lockedUntil && row.lockedUntil > new Date()) throw lockedMessage(row.lockedUntil);
+        throw new UnauthorizedError('Email atau kata sandi salah.', 'Wrong e-mail or password.');
+      }
+
+      const token = randomToken();
+      const csrfToken = randomToken();
+      await db.transaction(async (tx) => {
+        await repo.clearThrottle(key, tx);
+        await repo.createSession(
+          {
+            tokenHash: sha256Hex(token),
+            userId: user.id,
+            csrfToken,
+            ip: meta.ip,
+            userAgent: meta.userAgent?.slice(0, 300),
+            expiresAt: new Date(Date.now() + config.sessionTtlMs),
+          },
+          tx,
+        );
+        await writeAudit(
+          tx,
+          {
+            actor: { id: user.id, email: user.email, assignments: [] },
+            requestId: meta.requestId,
+            ip: meta.ip,
+          },
+          { action: 'auth.login', entityType: 'user', entityId: user.id },
+        );
+      });
+      return { token, csrfToken, user: await presentUser(user.id) };
+    },
+
+    /** Resolves a cookie token to its live session (sliding expiry) and actor. */
+    async resolveSession(token: string): Promise<{ actor: Actor; csrfToken: string; userId: string } | null> {
+      const session = await repo.touchSession(sha256Hex(token), config.sessionTtlMs);
+      if (!session) return null;
+      const actor = await repo.loadActor(session.userId);
+      if (!actor) {
+        await repo.deleteSession(session.tokenHash);
+        return null;
+      }
+      return { actor, csrfToken: session.csrfToken, userId: session.userId };
+    },
+
+    async logout(ctx: RequestContext, token: string) {
+      await db.transaction(async (tx) => {
+        await repo.deleteSession(sha256Hex(token), tx);
+        if (ctx.actor)
+          await writeAudit(tx, ctx, { action: 'auth.logout', entityType: 'user', entityId: ctx.actor.id });
+      });
+    },
+
+    /** Changes the actor's own password; every session of the user is revoked. */
+    async changePassword(ctx: RequestContext, currentPassword: string, newPassword: string) {
+      if (!ctx.actor) throw new UnauthorizedError();
+      const user = await db.query.users.findFirst({ where: eq(users.id, ctx.actor.id) });
+      if (!user || !(await verifyPassword(user.passwordHash, currentPassword))) {
+        throw new ValidationError(
+          'Kata sandi saat ini salah.',
+          [{ path: 'currentPassword', message: 'Kata sandi saat ini salah.' }],
+          'The current password is wrong.',
+        );
+      }
+      assertPasswordStrength(newPassword, 'newPassword');
+      const passwordHash = await hashPassword(newPassword);
+      await db.transaction(async (tx) => {
+        await repo.updatePassword(user.id, passwordHash, tx);
+        await repo.deleteUserSessions(user.id, tx);
+        await writeAudit(tx, ctx, { action: 'user.password_change', entityType: 'user', entityId: user.id });
+      });
+    },
+
+    deleteExpiredSessions: () => repo.deleteExpiredSessions(),
+  };
+}
+
+export type AuthService = ReturnType<typeof authServiceFactory>;
+
+export function assertPasswordStrength(password: string, field: string) {
+  if (password.length < PASSWORD_MIN_LENGTH) {
+    const message = `Kata sandi minimal ${PASSWORD_MIN_LENGTH} karakter.`;
+    throw new ValidationError(
+      message,
+      [{ path: field, message }],
+      `Password must have at least ${PASSWORD_MIN_LENGTH} characters.`,
+    );
+  }
+}
