@@ -1,8 +1,16 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { Services } from './app.js';
+import { systemContext } from './lib/context.js';
 
-/** Start-up work that other modules hook into (built-in instruments arrive with the instruments module). */
-export async function loadBuiltinInstrumentsInto(
-  _services: Services,
-  _log: FastifyBaseLogger,
-): Promise<void> {}
+/** Loads the built-in instruments (idempotent: existing versions are left alone). */
+export async function loadBuiltinInstrumentsInto(services: Services, log: FastifyBaseLogger): Promise<void> {
+  const loaded = await services.instruments.loadBuiltins(systemContext('startup'));
+  for (const l of loaded) {
+    if (l.action === 'conflict') {
+      log.warn(
+        l,
+        'built-in instrument file differs from the published version in the database; keeping the published one',
+      );
+    } else if (l.action === 'created') log.info(l, 'built-in instrument loaded');
+  }
+}

@@ -1,6 +1,7 @@
 import { buildServices, type Services } from '../app.js';
 import { type Config, loadConfig } from '../config.js';
 import type { Database } from '../db/client.js';
+import { systemContext } from '../lib/context.js';
 import { openConfiguredDatabase } from '../runtime.js';
 
 /**
@@ -9,11 +10,15 @@ import { openConfiguredDatabase } from '../runtime.js';
  */
 export async function withRuntime<T>(
   fn: (rt: { config: Config; database: Database; services: Services }) => Promise<T>,
+  opts: { builtins?: boolean } = {},
 ) {
   const config = loadConfig();
   const database = await openConfiguredDatabase(config);
   try {
-    return await fn({ config, database, services: buildServices(database, config) });
+    const services = buildServices(database, config);
+    // Built-in instruments load as at server start, except where an empty database matters (restore).
+    if (opts.builtins) await services.instruments.loadBuiltins(systemContext('cli'));
+    return await fn({ config, database, services });
   } finally {
     await database.close();
   }

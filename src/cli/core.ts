@@ -31,12 +31,15 @@ export function registerCoreCommands(program: Command) {
     .command('seed-demo')
     .description('Load the demo data (Kalimantan Barat, demo accounts) into an empty database')
     .action(async () => {
-      await withRuntime(async ({ database, services }) => {
-        const seeded = await seedDemoIfEmpty(database, services);
-        process.stdout.write(
-          seeded ? `demo data seeded: ${JSON.stringify(seeded)}\n` : 'database not empty: nothing seeded\n',
-        );
-      });
+      await withRuntime(
+        async ({ database, services }) => {
+          const seeded = await seedDemoIfEmpty(database, services);
+          process.stdout.write(
+            seeded ? `demo data seeded: ${JSON.stringify(seeded)}\n` : 'database not empty: nothing seeded\n',
+          );
+        },
+        { builtins: true },
+      );
     });
 
   const user = program.command('user').description('Manage user accounts');
