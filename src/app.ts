@@ -17,6 +17,8 @@ import { auditRoutes, auditServiceFactory } from './modules/audit/audit.routes.j
 import { authRoutes } from './modules/auth/auth.routes.js';
 import { authServiceFactory } from './modules/auth/auth.service.js';
 import { healthRoutes } from './modules/health/health.routes.js';
+import { instrumentsRoutes } from './modules/instruments/instruments.routes.js';
+import { instrumentsServiceFactory } from './modules/instruments/instruments.service.js';
 import { unitsRoutes } from './modules/units/units.routes.js';
 import { unitsServiceFactory } from './modules/units/units.service.js';
 import { usersRoutes } from './modules/users/users.routes.js';
@@ -41,6 +43,7 @@ export function buildServices(database: Database, config: Config) {
     users: usersServiceFactory(db),
     units: unitsServiceFactory(db),
     audit: auditServiceFactory(db),
+    instruments: instrumentsServiceFactory(db),
   };
 }
 export type Services = ReturnType<typeof buildServices>;
@@ -113,6 +116,7 @@ export async function buildApp({ config, database, logger = false }: AppOptions)
       await api.register(usersRoutes, { users: services.users });
       await api.register(unitsRoutes, { units: services.units });
       await api.register(auditRoutes, { audit: services.audit });
+      await api.register(instrumentsRoutes, { instruments: services.instruments, importMaxBytes: config.importMaxBytes });
     },
     { prefix: '/api' },
   );
