@@ -11,6 +11,7 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
+          sequence: { groupOrder: 0 },
           include: [
             'src/domain/**/*.test.ts',
             'src/lib/**/*.test.ts',
@@ -22,6 +23,7 @@ export default defineConfig({
       {
         test: {
           name: 'db',
+          sequence: { groupOrder: 1 },
           include: [
             'src/modules/**/*.test.ts',
             'src/db/**/*.test.ts',
