@@ -46,7 +46,9 @@ describe('aggregates', () => {
   });
 
   it('puts the lowest quarter (and its ties) in the bottom quartile', () => {
-    expect(bottomQuartileCutoff(['3.00', '1.50', '2.00', '4.00', '2.50', '1.50', '3.50', '2.20'])).toBe('1.50');
+    expect(bottomQuartileCutoff(['3.00', '1.50', '2.00', '4.00', '2.50', '1.50', '3.50', '2.20'])).toBe(
+      '1.50',
+    );
     expect(bottomQuartileCutoff(['2.00'])).toBe('2.00');
     expect(bottomQuartileCutoff([])).toBeNull();
   });
