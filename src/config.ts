@@ -13,19 +13,18 @@ const bool = (name: string) =>
     })
     .transform((v) => (v === '' ? undefined : ['1', 'true', 'yes'].includes(v)));
 
-const positiveInt = (name: string) =>
+const positiveInt = (name: string, max = Number.MAX_SAFE_INTEGER) =>
   z
     .string()
     .trim()
     .regex(/^\d+$/, `${name} must be a whole number`)
     .transform(Number)
-    .refine((n) => n > 0, `${name} must be greater than 0`);
+    .refine((n) => n > 0, `${name} must be greater than 0`)
+    .refine((n) => n <= max, `${name} must be at most ${max}`);
 
 /** Every setting Mercusuar reads from the environment, with its default. */
 const envSchema = z.object({
-  PORT: positiveInt('PORT')
-    .refine((n) => n < 65536, 'PORT must be below 65536')
-    .default(3000),
+  PORT: positiveInt('PORT', 65535).default(3000),
   HOST: z.string().trim().min(1, 'HOST must not be empty').default('127.0.0.1'),
   DATA_DIR: z.string().trim().min(1, 'DATA_DIR must not be empty').default('./data'),
   DATABASE_URL: z
@@ -38,13 +37,17 @@ const envSchema = z.object({
     }),
   SEED_DEMO: bool('SEED_DEMO').optional(),
   LOG_LEVEL: z
-    .enum(LOG_LEVELS, { message: `LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}` })
+    .string()
+    .trim()
+    .toLowerCase()
+    .pipe(z.enum(LOG_LEVELS, { message: `LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}` }))
     .default('info'),
   UPLOAD_MAX_MB: positiveInt('UPLOAD_MAX_MB').default(25),
   IMPORT_MAX_MB: positiveInt('IMPORT_MAX_MB').default(10),
-  SESSION_TTL_HOURS: positiveInt('SESSION_TTL_HOURS').default(12),
-  LOGIN_MAX_FAILURES: positiveInt('LOGIN_MAX_FAILURES').default(5),
-  LOGIN_LOCKOUT_MINUTES: positiveInt('LOGIN_LOCKOUT_MINUTES').default(15),
+  // Upper bounds keep expiry dates computable (a year of idle session, a week of lockout).
+  SESSION_TTL_HOURS: positiveInt('SESSION_TTL_HOURS', 24 * 366).default(12),
+  LOGIN_MAX_FAILURES: positiveInt('LOGIN_MAX_FAILURES', 1000).default(5),
+  LOGIN_LOCKOUT_MINUTES: positiveInt('LOGIN_LOCKOUT_MINUTES', 7 * 24 * 60).default(15),
   COOKIE_SECURE: bool('COOKIE_SECURE').optional(),
   PUBLIC_ORIGIN: z
     .string()
@@ -84,8 +87,9 @@ export class ConfigError extends Error {
 
 /** Reads and validates the configuration; throws ConfigError naming every bad variable. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Partial<Config> = {}): Config {
+  // An empty variable (`PORT=` in a compose file) means "not set": the default applies.
   const picked = Object.fromEntries(
-    Object.keys(envSchema.shape).map((k) => [k, env[k] === undefined ? undefined : String(env[k])]),
+    Object.keys(envSchema.shape).map((k) => [k, env[k] === undefined || env[k] === '' ? undefined : env[k]]),
   );
   const parsed = envSchema.safeParse(picked);
   if (!parsed.success) {

@@ -1,7 +1,8 @@
-import { and, desc, eq, gte, ilike, lt, lte, or, type SQL, sql } from 'drizzle-orm';
+import { and, desc, eq, gte, ilike, isNull, lt, lte, or, type SQL, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client.js';
 import { auditLog } from '../../db/schema/index.js';
 import type { RequestContext } from '../../lib/context.js';
+import { escapeLike } from '../../lib/sql.js';
 
 export interface AuditEntry {
   action: string;
@@ -41,7 +42,10 @@ function redact(value: unknown): unknown {
 }
 
 export interface AuditFilter {
+  /** Unit subtrees whose records may be returned, or 'all'. */
   scopePaths: string[] | 'all';
+  /** Also return installation-wide records (accounts, sign-ins, instruments) that belong to no unit. */
+  includeUnscoped?: boolean;
   actorId?: string;
   action?: string;
   entityType?: string;
@@ -58,16 +62,23 @@ export function auditRepo(db: DbOrTx) {
     async list(f: AuditFilter) {
       const where: (SQL | undefined)[] = [];
       if (f.scopePaths !== 'all') {
-        if (f.scopePaths.length === 0) return [];
-        where.push(or(...f.scopePaths.map((p) => sql`${auditLog.unitPath} LIKE ${`${p}%`}`)));
+        const visible = [
+          ...f.scopePaths.map((p) => sql`${auditLog.unitPath} LIKE ${`${escapeLike(p)}%`}`),
+          ...(f.includeUnscoped ? [isNull(auditLog.unitPath)] : []),
+        ];
+        if (visible.length === 0) return [];
+        where.push(or(...visible));
       }
       if (f.actorId) where.push(eq(auditLog.actorId, f.actorId));
-      if (f.action) where.push(ilike(auditLog.action, `${f.action}%`));
+      if (f.action) where.push(ilike(auditLog.action, `${escapeLike(f.action)}%`));
       if (f.entityType) where.push(eq(auditLog.entityType, f.entityType));
       if (f.entityId) where.push(eq(auditLog.entityId, f.entityId));
       if (f.from) where.push(gte(auditLog.at, f.from));
       if (f.to) where.push(lte(auditLog.at, f.to));
-      if (f.q) where.push(or(ilike(auditLog.actorEmail, `%${f.q}%`), ilike(auditLog.action, `%${f.q}%`)));
+      if (f.q) {
+        const q = `%${escapeLike(f.q)}%`;
+        where.push(or(ilike(auditLog.actorEmail, q), ilike(auditLog.action, q)));
+      }
       if (f.beforeId) where.push(lt(auditLog.id, f.beforeId));
       return db
         .select()

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Db } from '../../db/client.js';
-import { can, hasRole, scopePaths } from '../../domain/policy/policy.js';
+import { type Actor, can, hasRole, scopePaths } from '../../domain/policy/policy.js';
 import { ForbiddenError } from '../../lib/errors.js';
 import { requireActor } from '../../plugins/auth.js';
 import { auditRepo } from './audit.repo.js';
@@ -23,6 +23,8 @@ const auditQuery = z.strictObject({
   limit: z.coerce.number().int().min(1).max(500).default(100),
 });
 
+type AuditQuery = z.infer<typeof auditQuery>;
+
 const auditDto = z.object({
   id: z.number(),
   at: z.date(),
@@ -43,17 +45,17 @@ export function auditServiceFactory(db: Db) {
   const repo = auditRepo(db);
   return {
     /**
-     * Admins and coordinators see records of units within their scope; admins also see
-     * installation-wide records (accounts, instruments) that belong to no unit.
+     * Admins and coordinators see the records of units within their scope (newest first); admins
+     * also see installation-wide records (accounts, sign-ins, instruments) that belong to no unit.
      */
-    async list(actor: Parameters<typeof can>[0], filter: z.infer<typeof auditQuery>) {
+    async list(actor: Actor, filter: AuditQuery) {
       if (!can(actor, 'audit.read'))
         throw new ForbiddenError('Hanya administrator dan koordinator yang dapat melihat log audit.');
-      const isRootAdmin = actor.assignments.some(
-        (a) => a.role === 'admin' && a.unitPath.split('/').length === 3,
-      );
-      const paths = isRootAdmin && hasRole(actor, 'admin') ? 'all' : scopePaths(actor, 'audit.read');
-      return repo.list({ ...filter, scopePaths: paths });
+      return repo.list({
+        ...filter,
+        scopePaths: scopePaths(actor, 'audit.read'),
+        includeUnscoped: hasRole(actor, 'admin'),
+      });
     },
   };
 }

@@ -3,6 +3,9 @@ import type { DbOrTx } from '../../db/client.js';
 import { loginThrottle, roleAssignments, sessions, units, users } from '../../db/schema/index.js';
 import type { Actor, Role } from '../../domain/policy/policy.js';
 
+/** A timestamp parameter that PGlite and node-postgres bind identically. */
+const at = (d: Date) => sql`${d.toISOString()}::timestamptz`;
+
 export function authRepo(db: DbOrTx) {
   return {
     findUserByEmail(email: string, tx: DbOrTx = db) {
@@ -11,7 +14,7 @@ export function authRepo(db: DbOrTx) {
 
     async loadActor(userId: string, tx: DbOrTx = db): Promise<Actor | null> {
       const user = await tx.query.users.findFirst({ where: eq(users.id, userId) });
-      if (!user || !user.active) return null;
+      if (!user?.active) return null;
       const rows = await tx
         .select({ role: roleAssignments.role, unitId: roleAssignments.unitId, unitPath: units.path })
         .from(roleAssignments)
@@ -39,14 +42,24 @@ export function authRepo(db: DbOrTx) {
       return row!;
     },
 
-    /** Finds a live session and slides its expiry in one statement. */
-    async touchSession(tokenHash: string, ttlMs: number, tx: DbOrTx = db) {
+    /** The session with this token hash, if it has not expired. */
+    async findLiveSession(tokenHash: string, tx: DbOrTx = db) {
+      const [row] = await tx
+        .select()
+        .from(sessions)
+        .where(and(eq(sessions.tokenHash, tokenHash), gt(sessions.expiresAt, new Date())))
+        .limit(1);
+      return row;
+    },
+
+    /** Slides a live session's expiry forward; returns nothing when it has expired meanwhile. */
+    async extendSession(id: string, expiresAt: Date, tx: DbOrTx = db) {
       const now = new Date();
       const [row] = await tx
         .update(sessions)
-        .set({ lastSeenAt: now, expiresAt: new Date(now.getTime() + ttlMs) })
-        .where(and(eq(sessions.tokenHash, tokenHash), gt(sessions.expiresAt, now)))
-        .returning();
+        .set({ lastSeenAt: now, expiresAt })
+        .where(and(eq(sessions.id, id), gt(sessions.expiresAt, now)))
+        .returning({ id: sessions.id });
       return row;
     },
 
@@ -66,26 +79,46 @@ export function authRepo(db: DbOrTx) {
       return tx.query.loginThrottle.findFirst({ where: eq(loginThrottle.key, key) });
     },
 
-    /** Counts one failure atomically; locks the key when the count reaches `max`. */
-    async recordFailure(key: string, max: number, lockoutMs: number, tx: DbOrTx = db) {
-      const lockUntil = new Date(Date.now() + lockoutMs);
+    /**
+     * Counts one failure atomically and locks the key when the count reaches `max`. Failures older
+     * than `windowMs` and expired locks are forgotten, so occasional typos never add up to a lock.
+     */
+    async recordFailure(key: string, max: number, lockoutMs: number, windowMs: number, tx: DbOrTx = db) {
+      const now = new Date();
+      const lockUntil = new Date(now.getTime() + lockoutMs);
+      const windowStart = new Date(now.getTime() - windowMs);
+      const stale = sql`((${loginThrottle.lockedUntil} IS NOT NULL AND ${loginThrottle.lockedUntil} <= ${at(now)})
+        OR (${loginThrottle.lockedUntil} IS NULL AND ${loginThrottle.lastFailureAt} < ${at(windowStart)}))`;
+      const failures = sql`CASE WHEN ${stale} THEN 1 ELSE ${loginThrottle.failures} + 1 END`;
       const [row] = await tx
         .insert(loginThrottle)
-        .values({ key, failures: 1, lastFailureAt: new Date() })
+        .values({ key, failures: 1, lastFailureAt: now, lockedUntil: max <= 1 ? lockUntil : null })
         .onConflictDoUpdate({
           target: loginThrottle.key,
           set: {
-            failures: sql`CASE WHEN ${loginThrottle.lockedUntil} IS NOT NULL AND ${loginThrottle.lockedUntil} < now() THEN 1 ELSE ${loginThrottle.failures} + 1 END`,
-            lockedUntil: sql`CASE WHEN ${loginThrottle.lockedUntil} IS NOT NULL AND ${loginThrottle.lockedUntil} < now() THEN NULL ELSE ${loginThrottle.lockedUntil} END`,
-            lastFailureAt: new Date(),
+            failures,
+            // Lock when this failure reaches the limit; keep a lock that is still running.
+            lockedUntil: sql`CASE WHEN ${failures} >= ${max}::int THEN
+                COALESCE(CASE WHEN ${stale} THEN NULL ELSE ${loginThrottle.lockedUntil} END, ${at(lockUntil)})
+              ELSE NULL END`,
+            lastFailureAt: now,
           },
         })
         .returning();
-      if (row && row.failures >= max && !row.lockedUntil) {
-        await tx.update(loginThrottle).set({ lockedUntil: lockUntil }).where(eq(loginThrottle.key, key));
-        return { ...row, lockedUntil: lockUntil };
-      }
       return row!;
+    },
+
+    /** Forgets counters whose failures are old and whose lock (if any) has run out. */
+    deleteStaleThrottles(windowMs: number, tx: DbOrTx = db) {
+      const now = new Date();
+      return tx
+        .delete(loginThrottle)
+        .where(
+          and(
+            lt(loginThrottle.lastFailureAt, new Date(now.getTime() - windowMs)),
+            sql`(${loginThrottle.lockedUntil} IS NULL OR ${loginThrottle.lockedUntil} <= ${at(now)})`,
+          ),
+        );
     },
 
     clearThrottle(key: string, tx: DbOrTx = db) {

@@ -4,6 +4,7 @@ import {
   clearSessionCookie,
   contextOf,
   requireActor,
+  SESSION_COOKIE,
   setSessionCookie,
 } from '../../plugins/auth.js';
 import { changePasswordBody, loginBody, okResponse, sessionResponse } from './auth.schemas.js';
@@ -27,6 +28,7 @@ export const authRoutes: FastifyPluginAsyncZod<AuthRoutesOptions> = async (
     },
     async (request, reply) => {
       const { token, csrfToken, user } = await auth.login(request.body.email, request.body.password, {
+        previousToken: request.cookies[SESSION_COOKIE],
         ip: request.ip,
         userAgent: request.headers['user-agent'],
         requestId: request.id,

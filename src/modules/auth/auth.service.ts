@@ -20,6 +20,8 @@ export interface SessionUser {
 }
 
 export interface LoginMeta {
+  /** The session token the client still sent, closed when the new session opens. */
+  previousToken?: string;
   ip?: string;
   userAgent?: string;
   requestId?: string;
@@ -57,24 +59,42 @@ export function authServiceFactory(
     );
   };
 
+  // Failures are counted within a window as long as the lockout itself (at least 15 minutes).
+  const failureWindowMs = () => Math.max(config.loginLockoutMs, 15 * 60_000);
+
+  async function assertNotLocked(key: string) {
+    const throttle = await repo.getThrottle(key);
+    if (throttle?.lockedUntil && throttle.lockedUntil > new Date()) throw lockedMessage(throttle.lockedUntil);
+  }
+
+  /** Counts a failure; throws the lockout error when this failure locked the key. */
+  async function countFailure(key: string) {
+    const row = await repo.recordFailure(
+      key,
+      config.loginMaxFailures,
+      config.loginLockoutMs,
+      failureWindowMs(),
+    );
+    if (row.lockedUntil && row.lockedUntil > new Date()) throw lockedMessage(row.lockedUntil);
+  }
+
   return {
     presentUser,
 
     /**
-     * Checks the password and opens a new session. The answer for a wrong password is the same
-     * whether or not the e-mail exists; repeated failures lock the e-mail for a while.
+     * Checks the password and opens a new session with a new token. The answer for a wrong
+     * password is the same whether or not the e-mail exists (and whether the account is active);
+     * repeated failures lock the e-mail for a while, and while it is locked even the right
+     * password is refused. A session the client still presents (`meta.previousToken`) is closed.
      */
     async login(email: string, password: string, meta: LoginMeta) {
       const key = email.trim().toLowerCase();
-      const throttle = await repo.getThrottle(key);
-      if (throttle?.lockedUntil && throttle.lockedUntil > new Date())
-        throw lockedMessage(throttle.lockedUntil);
+      await assertNotLocked(key);
 
       const user = await repo.findUserByEmail(key);
       const ok = await verifyPassword(user?.passwordHash ?? (await dummyPasswordHash()), password);
       if (!user || !ok || !user.active) {
-        const row = await repo.recordFailure(key, config.loginMaxFailures, config.loginLockoutMs);
-        if (row.lockedUntil && row.lockedUntil > new Date()) throw lockedMessage(row.lockedUntil);
+        await countFailure(key);
         throw new UnauthorizedError('Email atau kata sandi salah.', 'Wrong e-mail or password.');
       }
 
@@ -82,6 +102,7 @@ export function authServiceFactory(
       const csrfToken = randomToken();
       await db.transaction(async (tx) => {
         await repo.clearThrottle(key, tx);
+        if (meta.previousToken) await repo.deleteSession(sha256Hex(meta.previousToken), tx);
         await repo.createSession(
           {
             tokenHash: sha256Hex(token),
@@ -103,19 +124,34 @@ export function authServiceFactory(
           { action: 'auth.login', entityType: 'user', entityId: user.id },
         );
       });
+      // Housekeeping that needs no timer: expired sessions and forgotten failure counters.
+      await repo.deleteExpiredSessions();
+      await repo.deleteStaleThrottles(failureWindowMs());
       return { token, csrfToken, user: await presentUser(user.id) };
     },
 
-    /** Resolves a cookie token to its live session (sliding expiry) and actor. */
-    async resolveSession(token: string): Promise<{ actor: Actor; csrfToken: string; userId: string } | null> {
-      const session = await repo.touchSession(sha256Hex(token), config.sessionTtlMs);
+    /**
+     * Resolves a cookie token to its live session and actor. The expiry slides forward, written at
+     * most about once a minute per session so that reads do not each cost a write.
+     */
+    async resolveSession(
+      token: string,
+    ): Promise<{ actor: Actor; csrfToken: string; userId: string; renewed: boolean } | null> {
+      const session = await repo.findLiveSession(sha256Hex(token));
       if (!session) return null;
       const actor = await repo.loadActor(session.userId);
       if (!actor) {
         await repo.deleteSession(session.tokenHash);
         return null;
       }
-      return { actor, csrfToken: session.csrfToken, userId: session.userId };
+      const now = Date.now();
+      const slideEveryMs = Math.min(60_000, config.sessionTtlMs / 10);
+      let renewed = false;
+      if (session.expiresAt.getTime() < now + config.sessionTtlMs - slideEveryMs) {
+        renewed = (await repo.extendSession(session.id, new Date(now + config.sessionTtlMs))) !== undefined;
+        if (!renewed) return null;
+      }
+      return { actor, csrfToken: session.csrfToken, userId: session.userId, renewed };
     },
 
     async logout(ctx: RequestContext, token: string) {
@@ -126,11 +162,18 @@ export function authServiceFactory(
       });
     },
 
-    /** Changes the actor's own password; every session of the user is revoked. */
+    /**
+     * Changes the actor's own password after checking the current one; every session of the user
+     * is revoked (including the one making the request). Wrong current passwords count towards the
+     * same lockout as failed logins.
+     */
     async changePassword(ctx: RequestContext, currentPassword: string, newPassword: string) {
       if (!ctx.actor) throw new UnauthorizedError();
       const user = await db.query.users.findFirst({ where: eq(users.id, ctx.actor.id) });
-      if (!user || !(await verifyPassword(user.passwordHash, currentPassword))) {
+      if (!user) throw new UnauthorizedError();
+      await assertNotLocked(user.email);
+      if (!(await verifyPassword(user.passwordHash, currentPassword))) {
+        await countFailure(user.email);
         throw new ValidationError(
           'Kata sandi saat ini salah.',
           [{ path: 'currentPassword', message: 'Kata sandi saat ini salah.' }],
@@ -142,6 +185,7 @@ export function authServiceFactory(
       await db.transaction(async (tx) => {
         await repo.updatePassword(user.id, passwordHash, tx);
         await repo.deleteUserSessions(user.id, tx);
+        await repo.clearThrottle(user.email, tx);
         await writeAudit(tx, ctx, { action: 'user.password_change', entityType: 'user', entityId: user.id });
       });
     },

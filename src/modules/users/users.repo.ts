@@ -1,6 +1,7 @@
 import { and, asc, eq, ilike, inArray, or, type SQL, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client.js';
 import { roleAssignments, units, users } from '../../db/schema/index.js';
+import { escapeLike } from '../../lib/sql.js';
 
 export type UserRow = typeof users.$inferSelect;
 
@@ -23,7 +24,10 @@ export function usersRepo(db: DbOrTx) {
     },
     list(f: { q?: string; role?: string; unitPath?: string }, tx: DbOrTx = db) {
       const where: (SQL | undefined)[] = [];
-      if (f.q) where.push(or(ilike(users.email, `%${f.q}%`), ilike(users.name, `%${f.q}%`)));
+      if (f.q) {
+        const q = `%${escapeLike(f.q)}%`;
+        where.push(or(ilike(users.email, q), ilike(users.name, q)));
+      }
       if (f.role || f.unitPath) {
         const sub = tx
           .select({ id: roleAssignments.userId })

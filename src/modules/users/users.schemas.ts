@@ -7,7 +7,8 @@ export const roleAssignmentInput = z.strictObject({
 });
 
 export const createUserBody = z.strictObject({
-  email: z.email('Format email tidak valid').trim().toLowerCase().max(254),
+  // Trim and lower-case first, then check the format (z.email() would check before trimming).
+  email: z.string().trim().toLowerCase().email('Format email tidak valid').max(254),
   name: z.string().trim().min(2, 'Nama minimal 2 karakter').max(200),
   password: z.string().min(1).max(1024),
   roles: z.array(roleAssignmentInput).max(50).default([]),

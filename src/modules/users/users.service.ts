@@ -30,6 +30,22 @@ export function usersServiceFactory(db: Db) {
       throw new ForbiddenError('Hanya administrator yang dapat mengelola pengguna.');
   }
 
+  /**
+   * An admin whose role covers only part of the tree may change an account only when every role
+   * the account holds lies within that part: a kabupaten admin cannot deactivate or demote the
+   * province admin.
+   */
+  async function requireManageable(actor: Actor, userId: string) {
+    const held = await repo.rolesOf([userId]);
+    const outside = held.find((r) => !can(actor, 'role.assign', { unitPath: r.unitPath }));
+    if (outside) {
+      throw new ForbiddenError(
+        `Pengguna ini memegang peran di unit ${outside.unitCode} di luar wewenang Anda.`,
+        { unitCode: outside.unitCode },
+      );
+    }
+  }
+
   async function present(rows: UserRow[]): Promise<UserDto[]> {
     const roles = await repo.rolesOf(rows.map((r) => r.id));
     return rows.map((u) => ({
@@ -49,18 +65,29 @@ export function usersServiceFactory(db: Db) {
   async function resolveRoles(actor: Actor | null, roles: RoleInput[]) {
     const found = await unitRepo.findByCodes([...new Set(roles.map((r) => r.unitCode))]);
     const byCode = new Map(found.map((u) => [u.code, u]));
-    return roles.map((r, i) => {
-      const unit = byCode.get(r.unitCode);
-      if (!unit) {
-        throw new ValidationError(`Unit dengan kode ${r.unitCode} tidak ditemukan.`, [
-          { path: `roles.${i}.unitCode`, message: 'Unit tidak ditemukan' },
-        ]);
-      }
+    const missing = roles.flatMap((r, i) =>
+      byCode.has(r.unitCode) ? [] : [{ path: `roles.${i}.unitCode`, message: 'Unit tidak ditemukan' }],
+    );
+    if (missing.length) {
+      const codes = [...new Set(roles.filter((r) => !byCode.has(r.unitCode)).map((r) => r.unitCode))];
+      throw new ValidationError(
+        `Unit dengan kode ${codes.join(', ')} tidak ditemukan.`,
+        missing,
+        `No unit with code ${codes.join(', ')}.`,
+      );
+    }
+    const out = new Map<string, { role: Role; unitId: string; unitCode: string }>();
+    for (const r of roles) {
+      const unit = byCode.get(r.unitCode)!;
       if (actor && !can(actor, 'role.assign', { unitPath: unit.path })) {
-        throw new ForbiddenError(`Anda tidak berwenang memberi peran di unit ${r.unitCode}.`);
+        throw new ForbiddenError(`Anda tidak berwenang memberi peran di unit ${r.unitCode}.`, {
+          unitCode: r.unitCode,
+        });
       }
-      return { role: r.role, unitId: unit.id, unitCode: unit.code };
-    });
+      // The same role at the same unit twice is one assignment.
+      out.set(`${r.role} ${unit.id}`, { role: r.role, unitId: unit.id, unitCode: unit.code });
+    }
+    return [...out.values()];
   }
 
   return {
@@ -113,10 +140,12 @@ export function usersServiceFactory(db: Db) {
         });
         return (await present([row]))[0]!;
       } catch (err) {
-        if (isUniqueViolation(err)) {
-          throw new ConflictError(`Email ${input.email} sudah terdaftar.`, [
-            { path: 'email', message: 'Email sudah terdaftar' },
-          ]);
+        if (isUniqueViolation(err, 'users_email_unique')) {
+          throw new ConflictError(
+            `Email ${input.email} sudah terdaftar.`,
+            [{ path: 'email', message: 'Email sudah terdaftar' }],
+            `The e-mail ${input.email} is already registered.`,
+          );
         }
         throw err;
       }
@@ -127,8 +156,13 @@ export function usersServiceFactory(db: Db) {
       requireAdmin(ctx.actor);
       const before = await repo.findById(id);
       if (!before) throw new NotFoundError('Pengguna', id);
+      await requireManageable(ctx.actor, id);
       if (patch.active === false && id === ctx.actor.id) {
-        throw new ConflictError('Anda tidak dapat menonaktifkan akun Anda sendiri.');
+        throw new ConflictError(
+          'Anda tidak dapat menonaktifkan akun Anda sendiri.',
+          [{ path: 'active', message: 'Tidak dapat menonaktifkan akun sendiri' }],
+          'You cannot deactivate your own account.',
+        );
       }
       const row = await db.transaction(async (tx) => {
         const after = (await repo.update(id, patch, tx))!;
@@ -150,10 +184,15 @@ export function usersServiceFactory(db: Db) {
       requireAdmin(ctx.actor);
       const user = await repo.findById(id);
       if (!user) throw new NotFoundError('Pengguna', id);
+      await requireManageable(ctx.actor, id);
       const roles = await resolveRoles(ctx.actor, input);
       const before = (await repo.rolesOf([id])).map(({ role, unitCode }) => ({ role, unitCode }));
       if (id === ctx.actor.id && !roles.some((r) => r.role === 'admin') && hasRole(ctx.actor, 'admin')) {
-        throw new ConflictError('Anda tidak dapat mencabut peran administrator Anda sendiri.');
+        throw new ConflictError(
+          'Anda tidak dapat mencabut peran administrator Anda sendiri.',
+          [{ path: 'roles', message: 'Peran administrator Anda sendiri harus tetap ada' }],
+          'You cannot remove your own administrator role.',
+        );
       }
       await db.transaction(async (tx) => {
         await repo.replaceRoles(id, roles, tx);
