@@ -1,7 +1,6 @@
 import type { Command } from 'commander';
 import { systemContext } from '../lib/context.js';
 import { BackupError } from '../modules/backup/backup.format.js';
-import { assertOutputFree, createBackup, restoreBackup } from '../modules/backup/backup.service.js';
 import { withRuntime } from './context.js';
 
 const out = (s: string) => process.stdout.write(`${s}\n`);
@@ -33,6 +32,8 @@ export function registerBackupCommands(program: Command) {
     )
     .action(async (opts: { out: string; force?: boolean }) => {
       try {
+        // Loaded on use: the backup service pulls in the database drivers.
+        const { assertOutputFree, createBackup } = await import('../modules/backup/backup.service.js');
         if (!opts.force) assertOutputFree(opts.out); // before opening (and locking) the database
         await withRuntime(async ({ config, database }) => {
           const r = await createBackup(database, opts.out, {
@@ -67,6 +68,7 @@ export function registerBackupCommands(program: Command) {
     )
     .action(async (file: string) => {
       try {
+        const { restoreBackup } = await import('../modules/backup/backup.service.js');
         await withRuntime(async ({ config, database }) => {
           const r = await restoreBackup(database, file, {
             dataDir: config.dataDir,

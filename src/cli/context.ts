@@ -1,8 +1,6 @@
-import { buildServices, type Services } from '../app.js';
+import type { Services } from '../app.js';
 import { type Config, loadConfig } from '../config.js';
 import type { Database } from '../db/client.js';
-import { systemContext } from '../lib/context.js';
-import { openConfiguredDatabase } from '../runtime.js';
 
 /**
  * Opens the configured database for one CLI command and closes it afterwards. On the embedded
@@ -12,6 +10,12 @@ export async function withRuntime<T>(
   fn: (rt: { config: Config; database: Database; services: Services }) => Promise<T>,
   opts: { builtins?: boolean } = {},
 ) {
+  // Loaded lazily: `mercusuar --help` and database-free commands stay fast.
+  const [{ buildServices }, { openConfiguredDatabase }, { systemContext }] = await Promise.all([
+    import('../app.js'),
+    import('../runtime.js'),
+    import('../lib/context.js'),
+  ]);
   const config = loadConfig();
   const database = await openConfiguredDatabase(config);
   try {

@@ -3,8 +3,6 @@ import { loadConfig } from '../config.js';
 import type { Role } from '../domain/policy/policy.js';
 import { systemContext } from '../lib/context.js';
 
-import { seedDemoIfEmpty } from '../seed/demo.js';
-import { startServer } from '../server.js';
 import { withRuntime } from './context.js';
 
 export function registerCoreCommands(program: Command) {
@@ -14,6 +12,7 @@ export function registerCoreCommands(program: Command) {
       'Start the web server (migrates, loads built-in instruments, seeds demo data on an empty embedded database)',
     )
     .action(async () => {
+      const { startServer } = await import('../server.js');
       await startServer(loadConfig());
       await new Promise(() => {}); // runs until a signal arrives
     });
@@ -31,6 +30,7 @@ export function registerCoreCommands(program: Command) {
     .command('seed-demo')
     .description('Load the demo data (Kalimantan Barat, demo accounts) into an empty database')
     .action(async () => {
+      const { seedDemoIfEmpty } = await import('../seed/demo.js');
       await withRuntime(
         async ({ database, services }) => {
           const seeded = await seedDemoIfEmpty(database, services);
