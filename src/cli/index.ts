@@ -1,9 +1,12 @@
 import { Command, CommanderError } from 'commander';
-import { APP_VERSION } from '../app.js';
 import { ConfigError } from '../config.js';
 import { DataDirLockedError } from '../db/lock.js';
 import { AppError } from '../lib/errors.js';
+import { APP_VERSION } from '../version.js';
+import { registerBackupCommands } from './backup.js';
 import { registerCoreCommands } from './core.js';
+import { registerInstrumentCommands } from './instruments.js';
+import { registerUnitsCommands } from './units.js';
 
 /** Exit codes: 0 ok, 1 failure, 2 invalid input (usage, validation). */
 export class CliInputError extends Error {}
@@ -15,6 +18,9 @@ export function buildCli(): Command {
     .showHelpAfterError()
     .exitOverride();
   registerCoreCommands(program);
+  registerInstrumentCommands(program);
+  registerUnitsCommands(program);
+  registerBackupCommands(program);
   return program;
 }
 

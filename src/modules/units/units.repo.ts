@@ -1,9 +1,19 @@
 import { and, asc, eq, ilike, inArray, or, type SQL, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client.js';
 import { units } from '../../db/schema/index.js';
+import { escapeLike } from '../../lib/sql.js';
 
 export type UnitRow = typeof units.$inferSelect;
 export type NewUnit = Omit<typeof units.$inferInsert, 'id' | 'path' | 'depth'> & { id?: string };
+
+/** The descriptive fields a person edits (everything but code and place in the tree). */
+export type UnitFields = Pick<
+  UnitRow,
+  'name' | 'shortName' | 'type' | 'active' | 'address' | 'latitude' | 'longitude'
+>;
+
+/** A unit row with its id, path and depth decided by the caller (bulk import). */
+export type NewUnitRow = NewUnit & { id: string; path: string; depth: number };
 
 export const subtreeOf = (paths: string[]): SQL | undefined =>
   or(...paths.map((p) => sql`${units.path} LIKE ${`${p}%`}`));
@@ -21,6 +31,15 @@ export function unitsRepo(db: DbOrTx) {
       if (codes.length === 0) return Promise.resolve([]);
       return tx.select().from(units).where(inArray(units.code, codes));
     },
+    findByIds(ids: string[], tx: DbOrTx = db) {
+      if (ids.length === 0) return Promise.resolve([] as UnitRow[]);
+      return tx.select().from(units).where(inArray(units.id, ids));
+    },
+    /** Direct children of the given units. */
+    findChildren(parentIds: string[], tx: DbOrTx = db) {
+      if (parentIds.length === 0) return Promise.resolve([] as UnitRow[]);
+      return tx.select().from(units).where(inArray(units.parentId, parentIds));
+    },
     list(
       f: { scopePaths: string[]; rootPath?: string; type?: string; q?: string; active?: boolean },
       tx: DbOrTx = db,
@@ -33,9 +52,9 @@ export function unitsRepo(db: DbOrTx) {
       if (f.q)
         where.push(
           or(
-            ilike(units.name, `%${f.q}%`),
-            ilike(units.code, `%${f.q}%`),
-            ilike(units.shortName, `%${f.q}%`),
+            ilike(units.name, `%${escapeLike(f.q)}%`),
+            ilike(units.code, `%${escapeLike(f.q)}%`),
+            ilike(units.shortName, `%${escapeLike(f.q)}%`),
           ),
         );
       return tx
@@ -52,6 +71,35 @@ export function unitsRepo(db: DbOrTx) {
         .values({ ...v, id, path: `${parent?.path ?? '/'}${id}/`, depth: parent ? parent.depth + 1 : 0 })
         .returning();
       return row!;
+    },
+    /**
+     * Inserts many units whose ids and paths the caller computed (import). The rows travel as one
+     * JSON parameter: far cheaper than thousands of bound parameters, on PGlite above all.
+     */
+    async insertMany(rows: NewUnitRow[], tx: DbOrTx = db) {
+      for (let i = 0; i < rows.length; i += 2000) {
+        const chunk = rows.slice(i, i + 2000).map((r) => ({ ...r, parentId: r.parentId ?? null }));
+        await tx.execute(sql`
+          INSERT INTO ${units} (id, code, name, short_name, type, parent_id, active, address, latitude, longitude, path, depth)
+          SELECT id, code, name, "shortName", type, "parentId", active, address, latitude, longitude, path, depth
+          FROM jsonb_to_recordset(${JSON.stringify(chunk)}::jsonb) AS r(
+            id uuid, code text, name text, "shortName" text, type text, "parentId" uuid, active boolean,
+            address text, latitude numeric, longitude numeric, path text, depth int)`);
+      }
+    },
+    /** Sets the descriptive fields of many units at once (import), one JSON parameter per chunk. */
+    async updateMany(rows: Array<{ id: string } & UnitFields>, tx: DbOrTx = db) {
+      for (let i = 0; i < rows.length; i += 2000) {
+        const chunk = rows.slice(i, i + 2000);
+        await tx.execute(sql`
+          UPDATE ${units} AS u SET
+            name = r.name, short_name = r."shortName", type = r.type, active = r.active,
+            address = r.address, latitude = r.latitude, longitude = r.longitude, updated_at = now()
+          FROM jsonb_to_recordset(${JSON.stringify(chunk)}::jsonb) AS r(
+            id uuid, name text, "shortName" text, type text, active boolean, address text,
+            latitude numeric, longitude numeric)
+          WHERE u.id = r.id`);
+      }
     },
     async update(id: string, patch: Partial<NewUnit>, tx: DbOrTx = db) {
       const [row] = await tx

@@ -16,7 +16,7 @@ const decimalCoord = (min: number, max: number, label: string) =>
       z
         .string()
         .trim()
-        .regex(/^-?\d+(\.\d+)?$/),
+        .regex(/^-?\d+(\.\d+)?$/, `${label} harus berupa angka desimal, mis. -0.0263`),
     ])
     .transform(String)
     .refine((v) => Number(v) >= min && Number(v) <= max, `${label} harus antara ${min} dan ${max}`);
@@ -61,3 +61,39 @@ export const unitListQuery = z.strictObject({
 });
 
 export const unitIdParams = z.strictObject({ id: z.uuid() });
+
+export const spreadsheetFormat = z.enum(['csv', 'xlsx']);
+
+export const unitImportQuery = z.strictObject({
+  dryRun: z
+    .enum(['true', 'false'])
+    .default('false')
+    .describe('true: validate and preview only, write nothing'),
+  format: spreadsheetFormat.optional().describe('declared format; the content decides and must agree'),
+});
+
+export const unitImportRowError = z.object({
+  row: z.number().int().describe('spreadsheet row number; the header is row 1'),
+  column: z.string().nullable().describe('the header name as written in the file'),
+  message: z.string(),
+  messageEn: z.string(),
+});
+
+export const unitImportResult = z.object({
+  dryRun: z.boolean(),
+  summary: z.object({ create: z.number().int(), update: z.number().int(), unchanged: z.number().int() }),
+  rows: z.array(
+    z.object({
+      row: z.number().int(),
+      code: z.string(),
+      action: z.enum(['create', 'update', 'unchanged']),
+      changes: z.array(z.string()).describe('columns that change (update only)'),
+    }),
+  ),
+});
+export type UnitImportResult = z.infer<typeof unitImportResult>;
+
+export const unitExportQuery = z.strictObject({
+  format: spreadsheetFormat.default('csv'),
+  root: z.string().trim().optional().describe('code of a unit: only its subtree'),
+});
