@@ -19,7 +19,18 @@ export interface AuditEntry {
  * change and its record commit or roll back together.
  */
 export async function writeAudit(tx: DbOrTx, ctx: RequestContext, entry: AuditEntry): Promise<void> {
-  await tx.insert(auditLog).values({
+  await tx.insert(auditLog).values(auditRow(ctx, entry));
+}
+
+/** Appends many records in multi-row inserts (bulk imports): same rows as writeAudit, far fewer round trips. */
+export async function writeAuditMany(tx: DbOrTx, ctx: RequestContext, entries: AuditEntry[]): Promise<void> {
+  for (let i = 0; i < entries.length; i += 500) {
+    await tx.insert(auditLog).values(entries.slice(i, i + 500).map((e) => auditRow(ctx, e)));
+  }
+}
+
+function auditRow(ctx: RequestContext, entry: AuditEntry) {
+  return {
     actorId: ctx.actor?.id ?? null,
     actorEmail: ctx.actor?.email ?? (ctx.requestId === 'cli' ? 'cli' : 'system'),
     action: entry.action,
@@ -31,7 +42,7 @@ export async function writeAudit(tx: DbOrTx, ctx: RequestContext, entry: AuditEn
     after: redact(entry.after) ?? null,
     requestId: ctx.requestId ?? null,
     ip: ctx.ip ?? null,
-  });
+  };
 }
 
 const SECRET_KEYS = new Set(['passwordHash', 'password', 'tokenHash', 'csrfToken', 'token']);

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Db } from '../../db/client.js';
+import { roleAssignments } from '../../db/schema/index.js';
 import { type Actor, can, hasRole, scopePaths } from '../../domain/policy/policy.js';
 import { childPath, placementProblem } from '../../domain/units.js';
 import type { RequestContext } from '../../lib/context.js';
@@ -11,7 +12,7 @@ import {
   PayloadTooLargeError,
   ValidationError,
 } from '../../lib/errors.js';
-import { type AuditEntry, writeAudit } from '../audit/audit.repo.js';
+import { type AuditEntry, writeAudit, writeAuditMany } from '../audit/audit.repo.js';
 import {
   type RowError,
   readGrid,
@@ -118,6 +119,18 @@ export function unitsServiceFactory(db: Db) {
             unitPath: row.path,
             after: presentUnit(row, parent?.code ?? null),
           });
+          if (!parent) {
+            // A new root lies outside every existing scope: its creator administers it, or nobody could.
+            await tx.insert(roleAssignments).values({ userId: ctx.actor.id, role: 'admin', unitId: row.id });
+            await writeAudit(tx, ctx, {
+              action: 'user.roles_change',
+              entityType: 'user',
+              entityId: ctx.actor.id,
+              unitId: row.id,
+              unitPath: row.path,
+              after: { added: [{ role: 'admin', unitCode: row.code }] },
+            });
+          }
           return presentUnit(row, parent?.code ?? null);
         });
       } catch (err) {
@@ -384,7 +397,7 @@ export function unitsServiceFactory(db: Db) {
             );
           }
         }
-        for (const entry of audits) await writeAudit(tx, ctx, entry);
+        await writeAuditMany(tx, ctx, audits);
       });
     } catch (err) {
       if (isUniqueViolation(err)) {

@@ -130,3 +130,23 @@ describe('units CRUD', () => {
     expect(res.json().details[0].path).toBe('parentCode');
   });
 });
+
+describe('new Pemda roots', () => {
+  it('makes the admin who creates a root its administrator, so it can be read and built on', async () => {
+    const admin = await login(t.app, 'admin@mercusuar.test');
+    const created = await admin.post('/api/units', {
+      code: '62',
+      name: 'Provinsi Kalimantan Tengah',
+      type: 'provinsi',
+    });
+    expect(created.statusCode).toBe(201);
+    expect((await admin.get(`/api/units/${created.json().id}`)).statusCode).toBe(200);
+    const child = await admin.post('/api/units', {
+      code: '62-DISKOMINFO',
+      name: 'Dinas Komunikasi dan Informatika',
+      type: 'dinas',
+      parentCode: '62',
+    });
+    expect(child.statusCode).toBe(201);
+  });
+});
