@@ -13,12 +13,23 @@ import {
 } from 'fastify-type-provider-zod';
 import type { Config } from './config.js';
 import type { Database } from './db/client.js';
+import { createBlobStorage } from './lib/storage/index.js';
+import { assessmentsRoutes } from './modules/assessments/assessments.routes.js';
+import { assessmentsServiceFactory } from './modules/assessments/assessments.service.js';
 import { auditRoutes, auditServiceFactory } from './modules/audit/audit.routes.js';
 import { authRoutes } from './modules/auth/auth.routes.js';
 import { authServiceFactory } from './modules/auth/auth.service.js';
+import { cyclesRoutes } from './modules/cycles/cycles.routes.js';
+import { cyclesServiceFactory } from './modules/cycles/cycles.service.js';
+import { evidenceRoutes } from './modules/evidence/evidence.routes.js';
+import { evidenceServiceFactory } from './modules/evidence/evidence.service.js';
 import { healthRoutes } from './modules/health/health.routes.js';
 import { instrumentsRoutes } from './modules/instruments/instruments.routes.js';
 import { instrumentsServiceFactory } from './modules/instruments/instruments.service.js';
+import { publicRoutes } from './modules/public/public.routes.js';
+import { publicServiceFactory } from './modules/public/public.service.js';
+import { resultsRoutes } from './modules/results/results.routes.js';
+import { resultsServiceFactory } from './modules/results/results.service.js';
 import { unitsRoutes } from './modules/units/units.routes.js';
 import { unitsServiceFactory } from './modules/units/units.service.js';
 import { usersRoutes } from './modules/users/users.routes.js';
@@ -26,7 +37,9 @@ import { usersServiceFactory } from './modules/users/users.service.js';
 import { registerAuth } from './plugins/auth.js';
 import { registerErrorHandler } from './plugins/error-handler.js';
 
-export const APP_VERSION = '0.1.0';
+export { APP_VERSION } from './version.js';
+
+import { APP_VERSION } from './version.js';
 
 export interface AppOptions {
   config: Config;
@@ -38,12 +51,23 @@ export interface AppOptions {
 /** Builds the services every route and CLI command shares. */
 export function buildServices(database: Database, config: Config) {
   const db = database.db;
+  const instruments = instrumentsServiceFactory(db);
+  const cycles = cyclesServiceFactory(db);
+  const results = resultsServiceFactory(db, instruments);
   return {
     auth: authServiceFactory(db, config),
     users: usersServiceFactory(db),
     units: unitsServiceFactory(db),
     audit: auditServiceFactory(db),
-    instruments: instrumentsServiceFactory(db),
+    cycles,
+    assessments: assessmentsServiceFactory(db, { cycles }),
+    publicResults: publicServiceFactory(db),
+    instruments,
+    results,
+    evidence: evidenceServiceFactory(db, {
+      storage: createBlobStorage(config),
+      uploadMaxBytes: config.uploadMaxBytes,
+    }),
   };
 }
 export type Services = ReturnType<typeof buildServices>;
@@ -114,9 +138,20 @@ export async function buildApp({ config, database, logger = false }: AppOptions)
         sessionTtlMs: config.sessionTtlMs,
       });
       await api.register(usersRoutes, { users: services.users });
-      await api.register(unitsRoutes, { units: services.units });
+      await api.register(unitsRoutes, { units: services.units, importMaxBytes: config.importMaxBytes });
       await api.register(auditRoutes, { audit: services.audit });
-      await api.register(instrumentsRoutes, { instruments: services.instruments, importMaxBytes: config.importMaxBytes });
+      await api.register(cyclesRoutes, { cycles: services.cycles });
+      await api.register(assessmentsRoutes, { assessments: services.assessments });
+      await api.register(publicRoutes, { publicResults: services.publicResults });
+      await api.register(resultsRoutes, { results: services.results });
+      await api.register(instrumentsRoutes, {
+        instruments: services.instruments,
+        importMaxBytes: config.importMaxBytes,
+      });
+      await api.register(evidenceRoutes, {
+        evidence: services.evidence,
+        uploadMaxBytes: config.uploadMaxBytes,
+      });
     },
     { prefix: '/api' },
   );

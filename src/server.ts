@@ -43,7 +43,7 @@ export async function startServer(config: Config) {
   try {
     await loadBuiltinInstrumentsInto(app.services, app.log);
     if (shouldSeedDemo(config)) {
-      const seeded = await seedDemoIfEmpty(database, app.services);
+      const seeded = await seedDemoIfEmpty(database, app.services, { cycles: true });
       if (seeded) app.log.info(seeded, 'demo data seeded (demo accounts use the password mercusuar-demo)');
     }
     app.server.requestTimeout = 120_000;

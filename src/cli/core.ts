@@ -33,7 +33,7 @@ export function registerCoreCommands(program: Command) {
       const { seedDemoIfEmpty } = await import('../seed/demo.js');
       await withRuntime(
         async ({ database, services }) => {
-          const seeded = await seedDemoIfEmpty(database, services);
+          const seeded = await seedDemoIfEmpty(database, services, { cycles: true });
           process.stdout.write(
             seeded ? `demo data seeded: ${JSON.stringify(seeded)}\n` : 'database not empty: nothing seeded\n',
           );

@@ -53,16 +53,12 @@ export function demoUnits(): DemoUnit[] {
   return (JSON.parse(readFileSync(file, 'utf8')) as { units: DemoUnit[] }).units;
 }
 
-/** Extra demo steps registered by later modules (cycles, results) run after units and accounts. */
-export type DemoExtension = (database: Database, services: Services) => Promise<Record<string, number>>;
-const extensions: DemoExtension[] = [];
-export const registerDemoExtension = (ext: DemoExtension) => void extensions.push(ext);
-
 /**
  * Seeds the demo (Provinsi Kalimantan Barat, its perangkat daerah, the 14 kabupaten/kota, demo
- * accounts) when the database holds no units and no users. Returns counts, or null when skipped.
+ * accounts) when the database holds no units and no users; with `cycles`, also last year's published
+ * cycle and this year's open one (needs the built-in instruments). Returns counts, or null when skipped.
  */
-export async function seedDemoIfEmpty(database: Database, services: Services) {
+export async function seedDemoIfEmpty(database: Database, services: Services, opts: { cycles?: boolean } = {}) {
   const { db } = database;
   if ((await db.$count(units)) + (await db.$count(users)) > 0) return null;
 
@@ -97,6 +93,9 @@ export async function seedDemoIfEmpty(database: Database, services: Services) {
     });
   });
   const counts: Record<string, number> = { units: list.length, users: DEMO_ACCOUNTS.length };
-  for (const ext of extensions) Object.assign(counts, await ext(database, services));
+  if (opts.cycles) {
+    const { seedDemoCycles } = await import('./demo-cycles.js');
+    Object.assign(counts, await seedDemoCycles(database, services));
+  }
   return counts;
 }

@@ -12,6 +12,7 @@ import {
   primaryKey,
   text,
   unique,
+  uniqueIndex,
   uuid,
 } from 'drizzle-orm/pg-core';
 import { createdAt, tstz, updatedAt } from './common.js';
@@ -60,6 +61,8 @@ export const cycles = pgTable(
       .notNull()
       .references(() => units.id, { onDelete: 'restrict' }),
     scopeUnitTypes: jsonb('scope_unit_types').$type<string[]>().notNull().default([]),
+    /** Whether units of a kabupaten/kota below the scope root are in scope too (default: only the root Pemda's own units). */
+    scopeIncludeNestedPemda: boolean('scope_include_nested_pemda').notNull().default(false),
     /** [{ phase, startsAt, endsAt }] in ISO-8601 with offset (entered in WIB). */
     phases: jsonb('phases').$type<Array<{ phase: string; startsAt: string; endsAt: string }>>().notNull(),
     targetIndex: numeric('target_index', { precision: 6, scale: 4 }),
@@ -69,6 +72,8 @@ export const cycles = pgTable(
     status: text('status').notNull().default('draft'),
     openedAt: tstz('opened_at'),
     publishedAt: tstz('published_at'),
+    /** The scope unit as it was named at publication, so published results never change. */
+    publishedScope: jsonb('published_scope').$type<{ code: string; name: string }>(),
     createdBy: uuid('created_by').references(() => users.id, { onDelete: 'set null' }),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
@@ -122,9 +127,13 @@ export const assessments = pgTable(
     submittedBy: uuid('submitted_by').references(() => users.id, { onDelete: 'set null' }),
     signedOffAt: tstz('signed_off_at'),
     signedOffBy: uuid('signed_off_by').references(() => users.id, { onDelete: 'set null' }),
+    /** SHA-256 of the answers the unit head signed off; a sign-off is valid only while the answers still hash to it. */
+    signedOffHash: text('signed_off_hash'),
     verifiedAt: tstz('verified_at'),
     finalizedAt: tstz('finalized_at'),
-    currentSnapshotId: uuid('current_snapshot_id'),
+    currentSnapshotId: uuid('current_snapshot_id').references((): any => scoreSnapshots.id, {
+      onDelete: 'restrict',
+    }),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
@@ -177,9 +186,13 @@ export const verifications = pgTable(
     level: integer('level'),
     /** Assessor accepts the unit's not-applicable claim. */
     notApplicable: boolean('not_applicable').notNull().default(false),
+    /** Verified measured value of a metric indicator (level is derived from it by the thresholds). */
+    metricValue: numeric('metric_value'),
     reasonCode: text('reason_code').notNull(),
     note: text('note'),
     stage: text('stage').notNull(),
+    /** Version of the unit's response this verification was made against; older = stale. */
+    responseVersion: integer('response_version'),
     version: integer('version').notNull().default(1),
     verifiedBy: uuid('verified_by').references(() => users.id, { onDelete: 'set null' }),
     createdAt: createdAt(),
@@ -189,6 +202,7 @@ export const verifications = pgTable(
     unique('verifications_assessment_indicator').on(t.assessmentId, t.indicatorCode),
     check('verifications_level', sql`${t.level} IS NULL OR ${t.level} BETWEEN 1 AND 5`),
     check('verifications_stage', sql`${t.stage} IN ('dokumen','interviu','visitasi')`),
+    check('verifications_na_or_level', sql`NOT (${t.notApplicable} AND ${t.level} IS NOT NULL)`),
   ],
 );
 
@@ -277,10 +291,19 @@ export const scoreSnapshots = pgTable(
     /** Verified index as reported (rounded); kept as text so no float creeps in. */
     indexValue: text('index_value'),
     predicate: text('predicate'),
+    /** Self-assessed index on the same instrument, for the over-claiming gap (rounded text). */
+    selfIndexValue: text('self_index_value'),
+    selfPredicate: text('self_predicate'),
+    /** Score of the self-assessed ledger (partial scoring), beside `result` (the verified score). */
+    selfResult: jsonb('self_result'),
     reopenReason: text('reopen_reason'),
     supersededAt: tstz('superseded_at'),
     createdBy: uuid('created_by').references(() => users.id, { onDelete: 'set null' }),
     createdAt: createdAt(),
   },
-  (t) => [index('score_snapshots_assessment_idx').on(t.assessmentId)],
+  (t) => [
+    index('score_snapshots_assessment_idx').on(t.assessmentId),
+    /** At most one current (not superseded) snapshot per assessment. */
+    uniqueIndex('score_snapshots_current').on(t.assessmentId).where(sql`${t.supersededAt} IS NULL`),
+  ],
 );
