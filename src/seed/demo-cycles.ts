@@ -2,13 +2,21 @@ import { createHash } from 'node:crypto';
 import { and, eq, inArray } from 'drizzle-orm';
 import type { Services } from '../app.js';
 import type { Database } from '../db/client.js';
-import { assessments, evidence, responseEvidence, responses, units, users, verifications } from '../db/schema/index.js';
+import {
+  assessments,
+  evidence,
+  responseEvidence,
+  responses,
+  units,
+  users,
+  verifications,
+} from '../db/schema/index.js';
 import { formatDecimal } from '../domain/instrument/index.js';
 import { indicatorViews, normaliseAnswer } from '../domain/workflow/index.js';
 import type { RequestContext } from '../lib/context.js';
+import { assessmentsServiceFactory } from '../modules/assessments/assessments.service.js';
 import { writeAudit } from '../modules/audit/audit.repo.js';
 import { authRepo } from '../modules/auth/auth.repo.js';
-import { assessmentsServiceFactory } from '../modules/assessments/assessments.service.js';
 import { cyclesServiceFactory } from '../modules/cycles/cycles.service.js';
 
 const DAY = 86_400_000;
@@ -44,9 +52,13 @@ function phases(startIso: string) {
  * (score snapshots) and publication run through the real services with the clock set to the
  * cycle's own dates; the answers themselves are written in bulk.
  */
-export async function seedDemoCycles(database: Database, services: Services): Promise<Record<string, number>> {
+export async function seedDemoCycles(
+  database: Database,
+  services: Services,
+): Promise<Record<string, number>> {
   const { db } = database;
-  const byEmail = async (email: string) => (await db.query.users.findFirst({ where: eq(users.email, email) }))!;
+  const byEmail = async (email: string) =>
+    (await db.query.users.findFirst({ where: eq(users.email, email) }))!;
   const coordinator = (await authRepo(db).loadActor((await byEmail('koordinator@mercusuar.test')).id))!;
   const assessorId = (await byEmail('asesor@mercusuar.test')).id;
   const ctx: RequestContext & { actor: typeof coordinator } = { actor: coordinator, requestId: 'seed-demo' };
@@ -111,14 +123,19 @@ export async function seedDemoCycles(database: Database, services: Services): Pr
           ind.kind === 'metric'
             ? { metricValue: formatDecimal(ind.metric!.thresholds[Math.max(0, lvl - 2)]!) }
             : { level: lvl };
-        const self = normaliseAnswer(ind, { ...input(claimed), justification: 'Isian demo.' }, { requireNaJustification: true });
+        const self = normaliseAnswer(
+          ind,
+          { ...input(claimed), justification: 'Isian demo.' },
+          { requireNaJustification: true },
+        );
         const ver = normaliseAnswer(ind, input(level), { requireNaJustification: false });
         if (!self.ok || !ver.ok) continue;
         const [resp] = await tx
           .insert(responses)
           .values({ assessmentId: a.id, indicatorCode: ind.code, ...self.answer })
           .returning({ id: responses.id });
-        if ((self.answer.level ?? 0) >= 2) await tx.insert(responseEvidence).values({ responseId: resp!.id, evidenceId: link!.id });
+        if ((self.answer.level ?? 0) >= 2)
+          await tx.insert(responseEvidence).values({ responseId: resp!.id, evidenceId: link!.id });
         await tx.insert(verifications).values({
           assessmentId: a.id,
           indicatorCode: ind.code,
@@ -136,10 +153,12 @@ export async function seedDemoCycles(database: Database, services: Services): Pr
     await tx
       .update(assessments)
       .set({ state: 'verified', submittedAt: clock.now, verifiedAt: clock.now })
-      .where(inArray(
-        assessments.id,
-        rows.map((r) => r.id),
-      ));
+      .where(
+        inArray(
+          assessments.id,
+          rows.map((r) => r.id),
+        ),
+      );
     await writeAudit(tx, ctx, {
       action: 'demo.seed_answers',
       entityType: 'cycle',

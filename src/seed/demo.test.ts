@@ -30,9 +30,26 @@ describe('demo data', () => {
     const predicates = results.aggregate.predicateDistribution.filter((p: { count: number }) => p.count > 0);
     expect(predicates.length).toBeGreaterThanOrEqual(3);
     expect(results.aggregate.overClaimingUnits).toBeGreaterThan(0);
+    // ranks follow the verified index exactly, ties share a rank (1224)
+    const ranked = results.units.filter((u: { rank: number | null }) => u.rank !== null);
+    for (const u of ranked) {
+      const higher = ranked.filter(
+        (v: { verifiedIndex: string }) => Number(v.verifiedIndex) > Number(u.verifiedIndex),
+      );
+      expect(u.rank).toBe(higher.length + 1);
+    }
     const laggards = (await gub.get(`/api/cycles/${cycles[0].id}/laggards`)).json();
     expect(laggards.items.length).toBeGreaterThan(0);
-    expect(laggards.items[0].holdingBack).toHaveLength(3);
+    for (const l of laggards.items) {
+      expect(Number(l.verifiedIndex) < 2.6 || l.inBottomQuartile).toBe(true);
+      expect(l.holdingBack).toHaveLength(3);
+      const lost = l.holdingBack.map((h: { lostPoints: string }) => Number(h.lostPoints));
+      expect([...lost].sort((a, b) => b - a)).toEqual(lost);
+    }
+    // the operator sees only their own unit's row
+    const op = await login(t.app, 'operator.diskominfo@mercusuar.test');
+    const own = (await op.get(`/api/cycles/${cycles[0].id}/results`)).json();
+    expect(own.units.map((u: { unit: { code: string } }) => u.unit.code)).toEqual(['61-DISKOMINFO']);
   });
 
   it("opens this year's cycle with the demo operator's unit in draft", async () => {

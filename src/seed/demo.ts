@@ -58,7 +58,11 @@ export function demoUnits(): DemoUnit[] {
  * accounts) when the database holds no units and no users; with `cycles`, also last year's published
  * cycle and this year's open one (needs the built-in instruments). Returns counts, or null when skipped.
  */
-export async function seedDemoIfEmpty(database: Database, services: Services, opts: { cycles?: boolean } = {}) {
+export async function seedDemoIfEmpty(
+  database: Database,
+  services: Services,
+  opts: { cycles?: boolean } = {},
+) {
   const { db } = database;
   if ((await db.$count(units)) + (await db.$count(users)) > 0) return null;
 
