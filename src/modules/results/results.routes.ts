@@ -25,7 +25,8 @@ export const resultsRoutes: FastifyPluginAsyncZod<{ results: ResultsService }> =
       schema: {
         operationId: 'getCycleLaggards',
         tags: ['results'],
-        description: 'Units below the cycle target or in the bottom quartile, each with the three indicators that cost it the most weighted points.',
+        description:
+          'Units below the cycle target or in the bottom quartile, each with the three indicators that cost it the most weighted points.',
         params: cycleParams,
         response: { 200: laggardsResponse },
       },

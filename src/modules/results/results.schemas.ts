@@ -8,7 +8,13 @@ const domainIndex = z.object({ code: z.string(), name: z.string(), index: decima
 
 export const unitResult = z.object({
   assessmentId: z.uuid(),
-  unit: z.object({ id: z.uuid(), code: z.string(), name: z.string(), shortName: z.string().nullable(), type: z.string() }),
+  unit: z.object({
+    id: z.uuid(),
+    code: z.string(),
+    name: z.string(),
+    shortName: z.string().nullable(),
+    type: z.string(),
+  }),
   state: z.string(),
   final: z.boolean().describe('true: from the frozen score snapshot; false: provisional, computed live'),
   snapshotHash: z.string().nullable(),
@@ -69,7 +75,12 @@ export const laggardsResponse = z.object({
     unitResult.extend({
       reasons: z.array(z.enum(['below_target', 'bottom_quartile'])),
       holdingBack: z.array(
-        z.object({ code: z.string(), name: z.string(), level: z.number().int().nullable(), lostPoints: decimal }),
+        z.object({
+          code: z.string(),
+          name: z.string(),
+          level: z.number().int().nullable(),
+          lostPoints: decimal,
+        }),
       ),
       planToTarget: z
         .array(z.object({ code: z.string(), fromLevel: z.number().int(), toLevel: z.number().int() }))
@@ -90,7 +101,12 @@ export const publicResults = z.object({
   aggregate,
   units: z.array(
     z.object({
-      unit: z.object({ code: z.string(), name: z.string(), shortName: z.string().nullable(), type: z.string() }),
+      unit: z.object({
+        code: z.string(),
+        name: z.string(),
+        shortName: z.string().nullable(),
+        type: z.string(),
+      }),
       index: decimal.nullable(),
       predicate: z.string().nullable(),
       rank: z.number().int().nullable(),

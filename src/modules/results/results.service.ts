@@ -74,8 +74,8 @@ export function resultsServiceFactory(db: Db, instruments: Pick<InstrumentsServi
   function group<T extends { assessmentId: string; indicatorCode: string }>(rows: T[]) {
     const m = new Map<string, Map<string, T>>();
     for (const r of rows) {
-      let inner = m.get(r.assessmentId);
-      if (!inner) m.set(r.assessmentId, (inner = new Map()));
+      const inner = m.get(r.assessmentId) ?? new Map<string, T>();
+      m.set(r.assessmentId, inner);
       inner.set(r.indicatorCode, r);
     }
     return m;
