@@ -36,6 +36,7 @@ import { usersRoutes } from './modules/users/users.routes.js';
 import { usersServiceFactory } from './modules/users/users.service.js';
 import { registerAuth } from './plugins/auth.js';
 import { registerErrorHandler } from './plugins/error-handler.js';
+import { registerWeb } from './plugins/web.js';
 
 export { APP_VERSION } from './version.js';
 
@@ -54,13 +55,14 @@ export function buildServices(database: Database, config: Config) {
   const instruments = instrumentsServiceFactory(db);
   const cycles = cyclesServiceFactory(db);
   const results = resultsServiceFactory(db, instruments);
+  const assessments = assessmentsServiceFactory(db, { cycles });
   return {
     auth: authServiceFactory(db, config),
     users: usersServiceFactory(db),
     units: unitsServiceFactory(db),
     audit: auditServiceFactory(db),
     cycles,
-    assessments: assessmentsServiceFactory(db, { cycles }),
+    assessments,
     publicResults: publicServiceFactory(db),
     instruments,
     results,
@@ -155,6 +157,9 @@ export async function buildApp({ config, database, logger = false }: AppOptions)
     },
     { prefix: '/api' },
   );
+
+  // The web app (web/dist) at `/`, last so that `/api/*` always wins; skipped when not built.
+  await registerWeb(app);
 
   return app;
 }

@@ -51,6 +51,13 @@ beforeAll(async () => {
   });
   expect(root.statusCode, root.body).toBe(201);
   secondRootId = root.json().id;
+  // Creating a root makes its creator its admin; hand it over so the demo admin is a province-61 admin only.
+  const adminId = (await admin.get('/api/auth/session')).json().user.id;
+  const handOver = await admin.put(`/api/users/${adminId}/roles`, {
+    roles: [{ role: 'admin', unitCode: '61' }],
+  });
+  expect(handOver.statusCode, handOver.body).toBe(200);
+  admin = await login(t.app, 'admin@mercusuar.test'); // a role change revokes the sessions
   // An account change: installation-wide, it belongs to no unit.
   const user = await admin.post('/api/users', {
     email: 'audit.subject@mercusuar.test',

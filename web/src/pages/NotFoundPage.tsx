@@ -1,0 +1,5 @@
+import { StatusPage } from '../components/StatusPage';
+
+export default function NotFoundPage() {
+  return <StatusPage kind="notFound" homeHref="/" />;
+}
