@@ -81,63 +81,150 @@ export function resultsServiceFactory(db: Db, instruments: Pick<InstrumentsServi
     return m;
   }
 
+  // Per-process caches of what cannot change, so results stay identical:
+  // - a published or retired instrument version keeps its content (trigger on instrument_versions);
+  // - a score snapshot is frozen (trigger score_snapshots_frozen; only superseded_at, unread here, may change);
+  // - an assessment holds a current snapshot only while final or published (reopening clears it) and its
+  //   ledgers cannot change in those states, so the figures drawn from its ledgers are a function of the
+  //   snapshot, the unit type (applicability) and the evidence threshold.
+  // Without them a finalised 60-unit cycle re-read ~1 MB of snapshot JSON and ~2,500 ledger rows per request.
+  type VersionRow = NonNullable<Awaited<ReturnType<typeof repo.findInstrumentVersion>>>;
+  type SnapshotRow = Awaited<ReturnType<typeof repo.snapshots>>[number];
+  interface LedgerFigures {
+    applicable: number;
+    needEvidence: number;
+    withEvidence: number;
+    verifiedCount: number;
+    hasSelfLedger: boolean;
+    liveSelf: string | null;
+  }
+  // Bounded, least recently used out first (a parsed snapshot is a few tens of KB: at most 2,000 kept).
+  const versionCache = new Map<string, VersionRow>();
+  const snapshotCache = new Map<string, SnapshotRow>();
+  const frozenFigures = new Map<string, LedgerFigures>();
+  const remember = <V>(m: Map<string, V>, k: string, v: V, max = 5_000) => {
+    m.delete(k);
+    if (m.size >= max) m.delete(m.keys().next().value!);
+    m.set(k, v);
+  };
+  const recall = <V>(m: Map<string, V>, k: string, max?: number) => {
+    const v = m.get(k);
+    if (v !== undefined) remember(m, k, v, max);
+    return v;
+  };
+
+  async function instrumentVersion(id: string) {
+    const hit = recall(versionCache, id);
+    if (hit) return hit;
+    const row = (await repo.findInstrumentVersion(id))!;
+    if (row.status !== 'draft') remember(versionCache, id, row);
+    return row;
+  }
+
+  /** Current snapshots by assessment id, read from the database only once each. */
+  async function snapshotsByAssessment(ids: string[]) {
+    const out = new Map<string, SnapshotRow>();
+    const missing: string[] = [];
+    for (const id of ids) {
+      const s = recall(snapshotCache, id, 2_000);
+      if (s) out.set(s.assessmentId, s);
+      else missing.push(id);
+    }
+    for (const s of await repo.snapshots(missing)) {
+      remember(snapshotCache, s.id, s, 2_000);
+      out.set(s.assessmentId, s);
+    }
+    return out;
+  }
+
+  /** Completeness figures over the unit's applicable indicators (by the scoring engine's applicability). */
+  function ledgerFigures(
+    c: CompiledInstrument,
+    unitType: string,
+    threshold: number,
+    selfLedger: Map<string, Ledger & { evidenceCount: number }> | undefined,
+    verLedger: Map<string, Ledger> | undefined,
+    needLiveSelf: boolean,
+  ): LedgerFigures {
+    let applicable = 0;
+    let needEvidence = 0;
+    let withEvidence = 0;
+    let verifiedCount = 0;
+    for (let i = 0; i < c.indicatorCount; i++) {
+      const rule = c.applicability[i];
+      if (rule && !(rule as ReadonlySet<string>).has(unitType)) continue;
+      const code = c.indicatorCode[i]!;
+      applicable++;
+      const r = selfLedger?.get(code);
+      if (r && !r.notApplicable && r.level !== null && r.level >= threshold) {
+        needEvidence++;
+        if (r.evidenceCount > 0) withEvidence++;
+      }
+      const v = verLedger?.get(code);
+      if (v && (v.notApplicable || v.level !== null)) verifiedCount++;
+    }
+    return {
+      applicable,
+      needEvidence,
+      withEvidence,
+      verifiedCount,
+      hasSelfLedger: !!selfLedger,
+      liveSelf: needLiveSelf ? (liveScore(c, selfLedger, unitType)?.index?.reported ?? null) : null,
+    };
+  }
+
   /** Everything about a cycle's results, before any scope filtering. */
   async function compute(cycleId: string) {
     const cycle = await repo.findCycle(cycleId);
     if (!cycle) throw new NotFoundError('Siklus', cycleId);
-    const version = (await repo.findInstrumentVersion(cycle.instrumentVersionId))!;
+    const version = await instrumentVersion(cycle.instrumentVersionId);
     const instrument = version.content as Instrument;
     const c = instruments.compile(version);
     const decimals = instrument.rounding.decimals;
+    const threshold = cycle.evidenceThreshold;
+    const frozenKey = (a: { snapshotId: string | null; unitType: string }) =>
+      a.snapshotId ? `${a.snapshotId}|${a.unitType}|${threshold}` : null;
 
-    const [rows, responseRows, verificationRows, previous] = await Promise.all([
+    const [rows, previous] = await Promise.all([
       repo.assessmentsOf(cycleId),
-      repo.responsesOf(cycleId),
-      repo.verificationsOf(cycleId),
       repo.previousCycle(cycle, version.code),
     ]);
-    const snapshots = new Map(
-      (await repo.snapshots(rows.map((r) => r.snapshotId).filter((x): x is string => !!x))).map((s) => [
-        s.assessmentId,
-        s,
-      ]),
-    );
+    // The ledgers are read only when some unit's figures are not known yet (a live or new final unit).
+    const needLedgers = rows.some((a) => !frozenFigures.has(frozenKey(a) ?? ''));
+    const [responseRows, verificationRows, snapshots] = await Promise.all([
+      needLedgers ? repo.responsesOf(cycleId) : [],
+      needLedgers ? repo.verificationsOf(cycleId) : [],
+      snapshotsByAssessment(rows.map((r) => r.snapshotId).filter((x): x is string => !!x)),
+    ]);
     const prevIndex = new Map(
       previous ? (await repo.finalIndicesOf(previous.id)).map((p) => [p.unitId, p.indexValue]) : [],
     );
     const selfLedgers = group(responseRows);
     const verLedgers = group(verificationRows);
     const topLevel = instrument.nodes.map((n) => ({ code: n.code, name: n.name }));
-    const threshold = cycle.evidenceThreshold;
 
     const results: UnitResult[] = rows.map((a) => {
       const snap = snapshots.get(a.id);
-      const selfLedger = selfLedgers.get(a.id);
-      const verLedger = verLedgers.get(a.id);
+      const key = frozenKey(a);
+      let figures = key ? recall(frozenFigures, key) : undefined;
+      if (!figures) {
+        const selfLedger = selfLedgers.get(a.id);
+        figures = ledgerFigures(
+          c,
+          a.unitType,
+          threshold,
+          selfLedger,
+          verLedgers.get(a.id),
+          !snap || snap.selfIndexValue === null,
+        );
+        if (key) remember(frozenFigures, key, figures);
+      }
       const verified: ScoreResult | null = snap
         ? (snap.result as ScoreResult)
-        : liveScore(c, verLedger, a.unitType);
-      const self = snap?.selfIndexValue ?? liveScore(c, selfLedger, a.unitType)?.index?.reported ?? null;
+        : liveScore(c, verLedgers.get(a.id), a.unitType);
+      const self = snap?.selfIndexValue ?? figures.liveSelf;
       const verifiedIndex = snap ? snap.indexValue : (verified?.index?.reported ?? null);
-
-      // Completeness over the unit's applicable indicators (by the scoring engine's applicability).
-      let applicable = 0;
-      let needEvidence = 0;
-      let withEvidence = 0;
-      let verifiedCount = 0;
-      for (let i = 0; i < c.indicatorCount; i++) {
-        const rule = c.applicability[i];
-        if (rule && !(rule as ReadonlySet<string>).has(a.unitType)) continue;
-        const code = c.indicatorCode[i]!;
-        applicable++;
-        const r = selfLedger?.get(code);
-        if (r && !r.notApplicable && r.level !== null && r.level >= threshold) {
-          needEvidence++;
-          if (r.evidenceCount > 0) withEvidence++;
-        }
-        const v = verLedger?.get(code);
-        if (v && (v.notApplicable || v.level !== null)) verifiedCount++;
-      }
+      const { applicable, needEvidence, withEvidence, verifiedCount } = figures;
       const previousIndex = prevIndex.get(a.unitId) ?? null;
       return {
         assessmentId: a.id,
@@ -165,7 +252,11 @@ export function resultsServiceFactory(db: Db, instruments: Pick<InstrumentsServi
           snap && verifiedIndex && previousIndex ? subtractDecimalText(verifiedIndex, previousIndex) : null,
         gap: self && verifiedIndex ? subtractDecimalText(self, verifiedIndex) : null,
         evidenceCompleteness:
-          needEvidence === 0 ? (selfLedger ? '1.0000' : null) : ratioText(withEvidence, needEvidence),
+          needEvidence === 0
+            ? figures.hasSelfLedger
+              ? '1.0000'
+              : null
+            : ratioText(withEvidence, needEvidence),
         verificationCoverage: ratioText(verifiedCount, applicable),
         belowTarget: false,
         inBottomQuartile: false,
