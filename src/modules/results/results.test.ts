@@ -1,0 +1,80 @@
+import { eq } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Client, createTestApp, login, type TestApp } from '../../../test/helpers/app.js';
+import { assessments } from '../../db/schema/index.js';
+import { seedDemoIfEmpty } from '../../seed/demo.js';
+import { ensureIdpd, fillDirect, phasesAround } from '../cycles/cycles.test-helpers.js';
+
+let t: TestApp;
+let coordinator: Client;
+let assessor: Client;
+let leader: Client;
+
+beforeAll(async () => {
+  t = await createTestApp();
+  await seedDemoIfEmpty(t.database, t.app.services);
+  await ensureIdpd(t.database, t.app.services);
+  [coordinator, assessor, leader] = await Promise.all([
+    login(t.app, 'koordinator@mercusuar.test'),
+    login(t.app, 'asesor@mercusuar.test'),
+    login(t.app, 'gubernur@mercusuar.test'),
+  ]);
+});
+afterAll(() => t.close());
+
+describe('cycle results', () => {
+  it('follow a reopened and re-finalised assessment (cached snapshots never go stale)', async () => {
+    const versionId = await ensureIdpd(t.database, t.app.services);
+    const created = await coordinator.post('/api/cycles', {
+      name: 'Uji hasil',
+      periodStart: '2026-01-01',
+      periodEnd: '2026-12-31',
+      instrumentVersionId: versionId,
+      scopeUnitCode: '61-DISKOMINFO',
+      phases: phasesAround('open'),
+      targetIndex: '3.50',
+      assessors: [{ unitCode: '61-DISKOMINFO', userIds: [assessor.userId] }],
+    });
+    expect(created.statusCode, created.body).toBe(201);
+    const cycleId = created.json().id;
+    expect((await coordinator.post(`/api/cycles/${cycleId}/open`)).statusCode).toBe(200);
+    const [a] = await t.database.db.select().from(assessments).where(eq(assessments.cycleId, cycleId));
+    const codes = await fillDirect(t.database, a!.id, { verified: true });
+    await t.database.db.update(assessments).set({ state: 'verified' }).where(eq(assessments.id, a!.id));
+
+    expect((await coordinator.post(`/api/assessments/${a!.id}/finalize`)).statusCode).toBe(200);
+    const first = (await leader.get(`/api/cycles/${cycleId}/results`)).json();
+    expect(first.units[0]).toMatchObject({ final: true, verifiedIndex: '3.00', rank: 1, belowTarget: true });
+    const lag = (await leader.get(`/api/cycles/${cycleId}/laggards`)).json();
+    expect(lag.items).toHaveLength(1);
+    expect(lag.items[0].reasons).toEqual(['below_target']);
+
+    // reopen, lower one maturity indicator, finalise again: the results move with the new snapshot
+    expect(
+      (await coordinator.post(`/api/assessments/${a!.id}/reopen`, { reason: 'Koreksi hasil verifikasi.' }))
+        .statusCode,
+    ).toBe(200);
+    const detail = (await assessor.get(`/api/assessments/${a!.id}`)).json();
+    const maturity = detail.responses.find(
+      (r: { indicatorCode: string; metricValue: string | null }) =>
+        codes.includes(r.indicatorCode) && !r.metricValue,
+    );
+    const v = detail.verifications.find(
+      (x: { indicatorCode: string }) => x.indicatorCode === maturity.indicatorCode,
+    );
+    const lowered = await assessor.put(`/api/assessments/${a!.id}/verifications/${maturity.indicatorCode}`, {
+      level: 1,
+      reasonCode: 'bukti_tidak_memadai',
+      note: 'Bukti tidak mendukung.',
+      stage: 'dokumen',
+      expectedVersion: v.version,
+    });
+    expect(lowered.statusCode, lowered.body).toBe(200);
+    expect((await coordinator.post(`/api/assessments/${a!.id}/finalize`)).statusCode).toBe(200);
+    const second = (await leader.get(`/api/cycles/${cycleId}/results`)).json();
+    expect(second.units[0].final).toBe(true);
+    expect(Number(second.units[0].verifiedIndex)).toBeLessThan(3);
+    expect(second.units[0].snapshotHash).not.toBe(first.units[0].snapshotHash);
+    expect(second.units[0].gap).not.toBe('0.00');
+  });
+});
