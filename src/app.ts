@@ -26,8 +26,14 @@ import { evidenceServiceFactory } from './modules/evidence/evidence.service.js';
 import { healthRoutes } from './modules/health/health.routes.js';
 import { instrumentsRoutes } from './modules/instruments/instruments.routes.js';
 import { instrumentsServiceFactory } from './modules/instruments/instruments.service.js';
+import { jobsRoutes } from './modules/jobs/jobs.routes.js';
+import { jobsServiceFactory } from './modules/jobs/jobs.service.js';
+import { opendataRoutes } from './modules/opendata/opendata.routes.js';
+import { opendataServiceFactory } from './modules/opendata/opendata.service.js';
 import { publicRoutes } from './modules/public/public.routes.js';
 import { publicServiceFactory } from './modules/public/public.service.js';
+import { reportsRoutes } from './modules/reports/reports.routes.js';
+import { reportsServiceFactory } from './modules/reports/reports.service.js';
 import { resultsRoutes } from './modules/results/results.routes.js';
 import { resultsServiceFactory } from './modules/results/results.service.js';
 import { unitsRoutes } from './modules/units/units.routes.js';
@@ -53,8 +59,11 @@ export interface AppOptions {
 export function buildServices(database: Database, config: Config) {
   const db = database.db;
   const instruments = instrumentsServiceFactory(db);
-  const cycles = cyclesServiceFactory(db);
+  // Publishing a cycle releases its open data (late-bound: opendata needs results, built below).
+  const cycles = cyclesServiceFactory(db, { onPublished: (id, ctx) => opendata.release(id, ctx) });
   const results = resultsServiceFactory(db, instruments);
+  const jobs = jobsServiceFactory(db, config);
+  const opendata = opendataServiceFactory(db, { results, config });
   const assessments = assessmentsServiceFactory(db, { cycles });
   return {
     auth: authServiceFactory(db, config),
@@ -66,6 +75,9 @@ export function buildServices(database: Database, config: Config) {
     publicResults: publicServiceFactory(db),
     instruments,
     results,
+    jobs,
+    reports: reportsServiceFactory(db, { results, jobs, assessments }),
+    opendata,
     evidence: evidenceServiceFactory(db, {
       storage: createBlobStorage(config),
       uploadMaxBytes: config.uploadMaxBytes,
@@ -146,6 +158,9 @@ export async function buildApp({ config, database, logger = false }: AppOptions)
       await api.register(assessmentsRoutes, { assessments: services.assessments });
       await api.register(publicRoutes, { publicResults: services.publicResults });
       await api.register(resultsRoutes, { results: services.results });
+      await api.register(reportsRoutes, { reports: services.reports, importMaxBytes: config.importMaxBytes });
+      await api.register(jobsRoutes, { jobs: services.jobs });
+      await api.register(opendataRoutes, { opendata: services.opendata });
       await api.register(instrumentsRoutes, {
         instruments: services.instruments,
         importMaxBytes: config.importMaxBytes,

@@ -1,5 +1,7 @@
 import { buildApp } from './app.js';
 import type { Config } from './config.js';
+import type { JobRunner } from './modules/jobs/jobs.runner.js';
+import { startJobRunner } from './modules/jobs/jobs.start.js';
 import { openConfiguredDatabase, shouldSeedDemo } from './runtime.js';
 import { seedDemoIfEmpty } from './seed/demo.js';
 import { loadBuiltinInstrumentsInto } from './startup.js';
@@ -19,6 +21,7 @@ export async function startServer(config: Config) {
       redact: ['req.headers.cookie', 'req.headers["x-csrf-token"]', 'res.headers["set-cookie"]'],
     },
   });
+  let jobRunner: JobRunner | undefined;
   let closing = false;
   const shutdown = async (signal: string) => {
     if (closing) return;
@@ -30,6 +33,7 @@ export async function startServer(config: Config) {
     }, 15_000);
     timer.unref();
     try {
+      await jobRunner?.stop();
       await app.close();
     } finally {
       await database.close();
@@ -49,6 +53,7 @@ export async function startServer(config: Config) {
     app.server.requestTimeout = 120_000;
     app.server.headersTimeout = 30_000;
     await app.listen({ port: config.port, host: config.host });
+    jobRunner = startJobRunner(database, app.services, { log: app.log });
   } catch (err) {
     await app.close().catch(() => {});
     await database.close();

@@ -6,6 +6,7 @@ import { APP_VERSION } from '../version.js';
 import { registerBackupCommands } from './backup.js';
 import { registerCoreCommands } from './core.js';
 import { registerInstrumentCommands } from './instruments.js';
+import { registerReportCommands } from './reports.js';
 import { registerUnitsCommands } from './units.js';
 
 /** Exit codes: 0 ok, 1 failure, 2 invalid input (usage, validation). */
@@ -21,6 +22,7 @@ export function buildCli(): Command {
   registerInstrumentCommands(program);
   registerUnitsCommands(program);
   registerBackupCommands(program);
+  registerReportCommands(program);
   return program;
 }
 

@@ -249,6 +249,11 @@ describe('evaluation journey', () => {
     expect(cycles.statusCode).toBe(200);
     expect(cycles.json().items.map((c: { id: string }) => c.id)).toContain(cycleId);
 
+    // publication released the cycle's open data (version 1), downloadable without login
+    const open = (await t.app.inject({ url: '/api/public/opendata' })).json();
+    const release = open.items.find((i: { cycle: { id: string } }) => i.cycle.id === cycleId);
+    expect(release?.latestVersion).toBe(1);
+
     const results = await t.app.inject({ url: `/api/public/cycles/${cycleId}/results` });
     expect(results.statusCode, results.body).toBe(200);
     const body = results.json();

@@ -28,7 +28,16 @@ type InstrumentMeta = { id: string; code: string; version: string; title: string
 const overlaps = (a: string, b: string) => a.startsWith(b) || b.startsWith(a);
 
 /** Cycles: the evaluation rounds, their scope, phases, assessors; opening and publication. */
-export function cyclesServiceFactory(db: Db, opts: { now?: () => Date } = {}) {
+export interface CyclesServiceOptions {
+  now?: () => Date;
+  /**
+   * Runs after a publication has committed (open data release). Its failure never undoes the
+   * publication: it is reported on the process's warning channel and can be retried on its own.
+   */
+  onPublished?: (cycleId: string, ctx: Ctx) => Promise<unknown>;
+}
+
+export function cyclesServiceFactory(db: Db, opts: CyclesServiceOptions = {}) {
   const repo = cyclesRepo(db);
   const unitRepo = unitsRepo(db);
   const instruments = instrumentVersionsReader(db);
@@ -582,7 +591,7 @@ export function cyclesServiceFactory(db: Db, opts: { now?: () => Date } = {}) {
           'Hanya koordinator atau administrator lingkup ini yang dapat memublikasikan siklus.',
         );
       }
-      return db.transaction(async (tx) => {
+      const published = await db.transaction(async (tx) => {
         const locked = (await repo.findByIdForUpdate(id, tx))!;
         if (locked.status !== 'open' && locked.status !== 'closed') {
           throw new WorkflowConflictError(
@@ -643,6 +652,14 @@ export function cyclesServiceFactory(db: Db, opts: { now?: () => Date } = {}) {
         });
         return presentOne(row, scope, ctx.actor, tx);
       });
+      if (opts.onPublished) {
+        try {
+          await opts.onPublished(id, ctx);
+        } catch (err) {
+          process.emitWarning(`cycle ${id} published, but its after-publication step failed: ${String(err)}`);
+        }
+      }
+      return published;
     },
   };
 }
