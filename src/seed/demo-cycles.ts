@@ -170,6 +170,7 @@ export async function seedDemoCycles(
   clock.now = new Date(new Date(pastStart).getTime() + 62 * DAY); // finalisasi window
   for (const a of rows) await pastAssessments.finalize(ctx, a.id);
   await pastCycles.publish(ctx, past.id);
+  await services.opendata.release(past.id, ctx, 'Rilis data demo.');
 
   // ── this year's cycle, open for self-assessment ─────────────────────────────────────────
   const today = new Date();

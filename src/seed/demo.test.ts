@@ -24,6 +24,8 @@ describe('demo data', () => {
     const body = res.json();
     const cycles = Array.isArray(body) ? body : body.items;
     expect(cycles).toHaveLength(1);
+    const open = (await t.app.inject({ url: '/api/public/opendata' })).json();
+    expect(open.items.map((i: { cycle: { id: string } }) => i.cycle.id)).toEqual([cycles[0].id]);
     const gub = await login(t.app, 'gubernur@mercusuar.test');
     const results = (await gub.get(`/api/cycles/${cycles[0].id}/results`)).json();
     expect(results.aggregate.finalCount).toBeGreaterThanOrEqual(40);
