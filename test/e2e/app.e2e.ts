@@ -265,8 +265,9 @@ describe('language, phone, keyboard', () => {
         .click();
       await heading(t.page, 'Dasbor pimpinan').waitFor();
       await t.page.getByRole('img', { name: 'Unit aktif menurut jenis' }).locator('svg').waitFor();
-      await t.page.getByRole('button', { name: 'Tampilkan tabel' }).click();
-      const table = await textOf(t.page.getByRole('table'));
+      // The units-by-type chart is the last one on the page (the results' charts come first).
+      await t.page.getByRole('button', { name: 'Tampilkan tabel' }).last().click();
+      const table = await textOf(t.page.getByRole('table', { name: 'Unit aktif menurut jenis' }));
       expect(table).toMatch(/Dinas\s*\d+/);
       await screenshot(t.page, 'dashboard');
       t.assertNoErrors();

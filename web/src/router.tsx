@@ -29,6 +29,11 @@ const UnitsPage = lazy(() => import('./pages/admin/UnitsPage'));
 const UnitImportPage = lazy(() => import('./pages/admin/UnitImportPage'));
 const UsersPage = lazy(() => import('./pages/admin/UsersPage'));
 const AuditPage = lazy(() => import('./pages/admin/AuditPage'));
+const AssessmentListPage = lazy(() => import('./pages/assessment/AssessmentListPage'));
+const AssessmentPage = lazy(() => import('./pages/assessment/AssessmentPage'));
+const ReviewQueuePage = lazy(() => import('./pages/review/ReviewQueuePage'));
+const ReviewPage = lazy(() => import('./pages/review/ReviewPage'));
+const CyclesPage = lazy(() => import('./pages/cycles/CyclesPage'));
 
 const standalone = (Page: LazyExoticComponent<ComponentType>) => (
   <Suspense fallback={<PageLoader fullHeight />}>
@@ -75,18 +80,17 @@ function AppRoutes() {
         <Route element={<RequireAuth>{standalone(AppLayout)}</RequireAuth>}>
           <Route path={APP_ROUTES.home.path} element={guarded('home', <HomePage />)} />
           <Route path={APP_ROUTES.dashboard.path} element={guarded('dashboard', <DashboardPage />)} />
+          <Route path={APP_ROUTES.assessment.path} element={guarded('assessment', <AssessmentListPage />)} />
           <Route
-            path={APP_ROUTES.assessment.path}
-            element={guarded('assessment', <ComingSoonPage route="assessment" />)}
+            path={`${APP_ROUTES.assessment.path}/:assessmentId`}
+            element={guarded('assessment', <AssessmentPage />)}
           />
+          <Route path={APP_ROUTES.verification.path} element={guarded('verification', <ReviewQueuePage />)} />
           <Route
-            path={APP_ROUTES.verification.path}
-            element={guarded('verification', <ComingSoonPage route="verification" />)}
+            path={`${APP_ROUTES.verification.path}/:assessmentId`}
+            element={guarded('verification', <ReviewPage />)}
           />
-          <Route
-            path={APP_ROUTES.cycles.path}
-            element={guarded('cycles', <ComingSoonPage route="cycles" />)}
-          />
+          <Route path={APP_ROUTES.cycles.path} element={guarded('cycles', <CyclesPage />)} />
           <Route
             path={APP_ROUTES.instruments.path}
             element={guarded('instruments', <ComingSoonPage route="instruments" />)}

@@ -26,7 +26,6 @@ export const APP_ROUTES = {
     nav: 'dashboard',
     roles: ['leader', ...STAFF],
     section: 'main',
-    comingSoon: 'dashboard',
     feature: 'dashboard',
   },
   assessment: {
@@ -34,7 +33,6 @@ export const APP_ROUTES = {
     nav: 'assessment',
     roles: ['unit_operator', 'unit_head'],
     section: 'main',
-    comingSoon: 'assessment',
     feature: 'assessment',
   },
   verification: {
@@ -42,7 +40,6 @@ export const APP_ROUTES = {
     nav: 'verification',
     roles: ['assessor'],
     section: 'main',
-    comingSoon: 'verification',
     feature: 'verification',
   },
   cycles: {
@@ -50,7 +47,6 @@ export const APP_ROUTES = {
     nav: 'cycles',
     roles: STAFF,
     section: 'admin',
-    comingSoon: 'cycles',
     feature: 'cycles',
   },
   instruments: {
@@ -68,3 +64,5 @@ export const APP_ROUTES = {
 
 export type AppRouteKey = keyof typeof APP_ROUTES;
 export const UNIT_IMPORT_PATH = '/admin/unit/impor';
+export const assessmentPath = (id: string) => `/penilaian/${id}`;
+export const reviewPath = (id: string) => `/verifikasi/${id}`;

@@ -4,17 +4,17 @@ import { UNIT_TYPES } from '../../../src/domain/units.js';
 import { useUnits } from '../api/units';
 import { EChart } from '../charts/EChart';
 import { horizontalBarOption } from '../charts/options';
-import { ComingSoon } from '../components/ComingSoon';
 import { DataTable } from '../components/DataTable';
 import { PageHeader } from '../components/PageHeader';
 import { QueryError } from '../components/QueryError';
 import { useI18n } from '../i18n';
 import { formatNumber } from '../lib/format';
+import { ResultsSection } from './dashboard/ResultsSection';
 
 /**
- * `/dasbor` — the leadership dashboard. The results API (ranking, predicates, heatmap, laggards,
- * trends) is still being built, so those sections are marked "segera hadir"; what exists today
- * is the composition of the units in scope, drawn with the same chart + table pattern.
+ * `/dasbor` — the leadership dashboard: a cycle's ranking, predicate distribution and laggards
+ * (ResultsSection), then the composition of the units in scope, drawn with the same chart + table
+ * pattern.
  */
 export default function DashboardPage() {
   const { t, lang } = useI18n();
@@ -41,7 +41,7 @@ export default function DashboardPage() {
     <>
       <PageHeader title={t.dashboard.title} />
       <Stack gap="lg">
-        <ComingSoon feature="dashboard" title={t.dashboard.resultsTitle} />
+        <ResultsSection />
         <Card withBorder padding="lg">
           <Title order={2} size="h4" mb="xs">
             {t.dashboard.unitsByType}
