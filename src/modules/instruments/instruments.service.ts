@@ -9,15 +9,11 @@ import {
   validateInstrument,
 } from '../../domain/instrument/index.js';
 import { type Actor, can } from '../../domain/policy/policy.js';
-import {
-  buildReceipt,
-  type CompiledInstrument,
-  compileInstrument,
-  scoreAssessment,
-} from '../../domain/scoring/index.js';
+import { buildReceipt, type CompiledInstrument, scoreAssessment } from '../../domain/scoring/index.js';
 import type { RequestContext } from '../../lib/context.js';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../lib/errors.js';
 import { writeAudit } from '../audit/audit.repo.js';
+import { compiledOf } from '../cycles/instrument-versions.js';
 import { type InstrumentVersionRow, instrumentsRepo } from './instruments.repo.js';
 import type { VersionMeta } from './instruments.schemas.js';
 import { instrumentFromWorkbook, instrumentToWorkbook } from './instruments.xlsx.js';
@@ -70,7 +66,6 @@ export function validateOrThrow(doc: unknown): Instrument {
  */
 export function instrumentsServiceFactory(db: Db) {
   const repo = instrumentsRepo(db);
-  const compiled = new Map<string, CompiledInstrument>();
 
   function requireManage(actor: Actor | null) {
     if (actor && !can(actor, 'instrument.manage')) {
@@ -95,14 +90,9 @@ export function instrumentsServiceFactory(db: Db) {
     return row;
   }
 
-  function compile(row: Pick<InstrumentVersionRow, 'content' | 'contentHash'>): CompiledInstrument {
-    let c = compiled.get(row.contentHash);
-    if (!c) {
-      c = compileInstrument(row.content as Instrument);
-      compiled.set(row.contentHash, c);
-    }
-    return c;
-  }
+  /** Compiled form of a version, from the one per-process cache keyed by content hash. */
+  const compile = (row: Pick<InstrumentVersionRow, 'content' | 'contentHash'>): CompiledInstrument =>
+    compiledOf(row);
 
   async function importDocument(
     ctx: Ctx,
