@@ -13,7 +13,7 @@ import { PageErrorBoundary } from './components/ErrorBoundary';
 import { PageLoader } from './components/PageLoader';
 import { RequireAuth, RequireRole } from './components/RequireAuth';
 import { setUnauthorizedHandler } from './lib/api';
-import { APP_ROUTES, type AppRouteKey, UNIT_IMPORT_PATH } from './lib/routes';
+import { APP_ROUTES, type AppRouteKey, CYCLE_NEW_PATH, UNIT_IMPORT_PATH } from './lib/routes';
 import { endLocalSession } from './lib/session';
 
 // One chunk per page (and one for the signed-in shell), so the sign-in page loads none of the rest.
@@ -24,7 +24,6 @@ const PublicResultsPage = lazy(() => import('./pages/PublicResultsPage'));
 const AppLayout = lazy(() => import('./components/AppLayout'));
 const HomePage = lazy(() => import('./pages/HomePage'));
 const DashboardPage = lazy(() => import('./pages/DashboardPage'));
-const ComingSoonPage = lazy(() => import('./pages/ComingSoonPage'));
 const UnitsPage = lazy(() => import('./pages/admin/UnitsPage'));
 const UnitImportPage = lazy(() => import('./pages/admin/UnitImportPage'));
 const UsersPage = lazy(() => import('./pages/admin/UsersPage'));
@@ -34,6 +33,11 @@ const AssessmentPage = lazy(() => import('./pages/assessment/AssessmentPage'));
 const ReviewQueuePage = lazy(() => import('./pages/review/ReviewQueuePage'));
 const ReviewPage = lazy(() => import('./pages/review/ReviewPage'));
 const CyclesPage = lazy(() => import('./pages/cycles/CyclesPage'));
+const CycleCreatePage = lazy(() => import('./pages/cycles/CycleCreatePage'));
+const CycleDetailPage = lazy(() => import('./pages/cycles/CycleDetailPage'));
+const InstrumentsPage = lazy(() => import('./pages/admin/InstrumentsPage'));
+const InstrumentVersionPage = lazy(() => import('./pages/admin/InstrumentVersionPage'));
+const UnitResultPage = lazy(() => import('./pages/dashboard/UnitResultPage'));
 
 const standalone = (Page: LazyExoticComponent<ComponentType>) => (
   <Suspense fallback={<PageLoader fullHeight />}>
@@ -80,6 +84,10 @@ function AppRoutes() {
         <Route element={<RequireAuth>{standalone(AppLayout)}</RequireAuth>}>
           <Route path={APP_ROUTES.home.path} element={guarded('home', <HomePage />)} />
           <Route path={APP_ROUTES.dashboard.path} element={guarded('dashboard', <DashboardPage />)} />
+          <Route
+            path={`${APP_ROUTES.dashboard.path}/unit/:assessmentId`}
+            element={guarded('dashboard', <UnitResultPage />)}
+          />
           <Route path={APP_ROUTES.assessment.path} element={guarded('assessment', <AssessmentListPage />)} />
           <Route
             path={`${APP_ROUTES.assessment.path}/:assessmentId`}
@@ -91,9 +99,12 @@ function AppRoutes() {
             element={guarded('verification', <ReviewPage />)}
           />
           <Route path={APP_ROUTES.cycles.path} element={guarded('cycles', <CyclesPage />)} />
+          <Route path={CYCLE_NEW_PATH} element={guarded('cycles', <CycleCreatePage />)} />
+          <Route path={`${APP_ROUTES.cycles.path}/:cycleId`} element={guarded('cycles', <CycleDetailPage />)} />
+          <Route path={APP_ROUTES.instruments.path} element={guarded('instruments', <InstrumentsPage />)} />
           <Route
-            path={APP_ROUTES.instruments.path}
-            element={guarded('instruments', <ComingSoonPage route="instruments" />)}
+            path={`${APP_ROUTES.instruments.path}/:code/:version`}
+            element={guarded('instruments', <InstrumentVersionPage />)}
           />
           <Route path={APP_ROUTES.units.path} element={guarded('units', <UnitsPage />)} />
           <Route path={UNIT_IMPORT_PATH} element={guarded('units', <UnitImportPage />)} />

@@ -1,3 +1,6 @@
+import { insightEn } from './areas/insight';
+import { manageEn } from './areas/manage';
+import { workEn } from './areas/work';
 import type { Dict } from './id';
 
 const en: Dict = {
@@ -467,6 +470,9 @@ const en: Dict = {
     belowTarget: 'below target',
     bottomQuartile: 'bottom quartile',
   },
+  manage: manageEn,
+  work: workEn,
+  insight: insightEn,
 };
 
 export default en;

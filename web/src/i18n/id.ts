@@ -2,6 +2,10 @@
  * Bahasa Indonesia: the source dictionary. Its shape is the `Dict` type every other language
  * must match (see en.ts), so a missing English text is a type error, not a blank label.
  */
+import { insightId } from './areas/insight';
+import { manageId } from './areas/manage';
+import { workId } from './areas/work';
+
 const id = {
   app: {
     name: 'Mercusuar',
@@ -469,6 +473,9 @@ const id = {
     belowTarget: 'di bawah target',
     bottomQuartile: 'kuartil terbawah',
   },
+  manage: manageId,
+  work: workId,
+  insight: insightId,
 };
 
 export default id;

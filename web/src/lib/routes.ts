@@ -54,7 +54,6 @@ export const APP_ROUTES = {
     nav: 'instruments',
     roles: STAFF,
     section: 'admin',
-    comingSoon: 'instruments',
     feature: 'instruments',
   },
   units: { path: '/admin/unit', nav: 'units', roles: STAFF, section: 'admin', feature: 'units' },
@@ -66,3 +65,8 @@ export type AppRouteKey = keyof typeof APP_ROUTES;
 export const UNIT_IMPORT_PATH = '/admin/unit/impor';
 export const assessmentPath = (id: string) => `/penilaian/${id}`;
 export const reviewPath = (id: string) => `/verifikasi/${id}`;
+export const CYCLE_NEW_PATH = '/admin/siklus/baru';
+export const cyclePath = (id: string) => `/admin/siklus/${id}`;
+export const instrumentVersionPath = (code: string, version: number | string) =>
+  `/admin/instrumen/${encodeURIComponent(code)}/${version}`;
+export const unitResultPath = (assessmentId: string) => `/dasbor/unit/${assessmentId}`;
