@@ -100,7 +100,10 @@ function AppRoutes() {
           />
           <Route path={APP_ROUTES.cycles.path} element={guarded('cycles', <CyclesPage />)} />
           <Route path={CYCLE_NEW_PATH} element={guarded('cycles', <CycleCreatePage />)} />
-          <Route path={`${APP_ROUTES.cycles.path}/:cycleId`} element={guarded('cycles', <CycleDetailPage />)} />
+          <Route
+            path={`${APP_ROUTES.cycles.path}/:cycleId`}
+            element={guarded('cycles', <CycleDetailPage />)}
+          />
           <Route path={APP_ROUTES.instruments.path} element={guarded('instruments', <InstrumentsPage />)} />
           <Route
             path={`${APP_ROUTES.instruments.path}/:code/:version`}
