@@ -146,6 +146,8 @@ export function assessmentKernel(db: Db, now: () => Date) {
   async function presentResponses(
     rows: Array<{ response: ResponseRow; evidenceIds: string[] }>,
     tx: DbOrTx = db,
+    /** Names already known (e.g. the saving actor's), so no query is needed for them. */
+    knownNames?: Map<string, string>,
   ): Promise<ResponseDto[]> {
     const summaries = new Map(
       (
@@ -155,10 +157,9 @@ export function assessmentKernel(db: Db, now: () => Date) {
         )
       ).map((e) => [e.id, e]),
     );
-    const names = await repo.userNames(
-      rows.map((r) => r.response.updatedBy).filter((x): x is string => !!x),
-      tx,
-    );
+    const ids = rows.map((r) => r.response.updatedBy).filter((x): x is string => !!x);
+    const names =
+      knownNames && ids.every((x) => knownNames.has(x)) ? knownNames : await repo.userNames(ids, tx);
     return rows.map(({ response: r, evidenceIds }) => ({
       indicatorCode: r.indicatorCode,
       level: r.level,

@@ -64,17 +64,36 @@ export function assessmentsServiceFactory(
     );
   }
 
-  function checkWindowOrThrow(l: Loaded, state = stateOf(l.a)) {
+  function windowRefusal(l: Loaded, state = stateOf(l.a)) {
     const w = editWindow(l.cycle.phases as PhaseWindow[], state, l.a.deadlineExtension);
     const r = checkEditWindow(w, now());
-    if (!r.ok) {
-      throw new WorkflowConflictError(
-        'EDIT_WINDOW_CLOSED',
-        r.message,
-        { reason: r.reason, deadline: k.wib(w.deadline), opensAt: k.wib(w.opensAt), extended: w.extended },
-        r.messageEn,
+    if (r.ok) return null;
+    return new WorkflowConflictError(
+      'EDIT_WINDOW_CLOSED',
+      r.message,
+      { reason: r.reason, deadline: k.wib(w.deadline), opensAt: k.wib(w.opensAt), extended: w.extended },
+      r.messageEn,
+    );
+  }
+
+  function checkWindowOrThrow(l: Loaded, state = stateOf(l.a)) {
+    const refusal = windowRefusal(l, state);
+    if (refusal) throw refusal;
+  }
+
+  /** Why the unit may not change this indicator's answer now, or null when it may. */
+  function editRefusal(l: Loaded, code: string) {
+    const state = stateOf(l.a);
+    if (!responsesEditable(state)) return notEditable(l);
+    if (state === 'returned' && !l.a.returnedIndicators.includes(code)) {
+      return new WorkflowConflictError(
+        'INDICATOR_NOT_RETURNED',
+        `Indikator ${code} tidak termasuk yang dikembalikan asesor; yang boleh diperbaiki: ${l.a.returnedIndicators.join(', ')}.`,
+        { state, returnedIndicators: l.a.returnedIndicators },
+        `Indicator ${code} was not returned by the assessor.`,
       );
     }
+    return windowRefusal(l, state);
   }
 
   async function readResponses(id: string, tx: DbOrTx = db) {
@@ -306,21 +325,35 @@ export function assessmentsServiceFactory(
       }
       const expected = input.expectedVersion ?? 0;
 
+      // The common case in one statement, if the assessment as loaded allows the edit; anything
+      // else (no-op, conflict, changed links, a refusal) is decided by the transaction below.
+      if (!editRefusal(l, code)) {
+        const fast = await repo.saveResponseFast({
+          assessmentId: id,
+          indicatorCode: code,
+          assessmentVersion: l.a.version,
+          deadlineExtension: l.a.deadlineExtension,
+          expectedVersion: expected,
+          ...answer,
+          evidenceIds,
+          actorId: ctx.actor.id,
+          actorEmail: ctx.actor.email,
+          unitId: l.unit.id,
+          unitPath: l.unit.path,
+          requestId: ctx.requestId ?? null,
+          ip: ctx.ip ?? null,
+        });
+        if (fast) {
+          const names = new Map(fast.updatedByName ? [[ctx.actor.id, fast.updatedByName]] : []);
+          return (await k.presentResponses([{ response: fast.response, evidenceIds }], db, names))[0]!;
+        }
+      }
+
       // The transaction only checks and writes; presentation happens after the commit.
       const saved = await db.transaction(async (tx): Promise<SaveOutcome> => {
         const a = await repo.lock(id, 'share', tx);
-        const current: Loaded = { ...l, a };
-        const state = stateOf(a);
-        if (!responsesEditable(state)) throw notEditable(current);
-        if (state === 'returned' && !a.returnedIndicators.includes(code)) {
-          throw new WorkflowConflictError(
-            'INDICATOR_NOT_RETURNED',
-            `Indikator ${code} tidak termasuk yang dikembalikan asesor; yang boleh diperbaiki: ${a.returnedIndicators.join(', ')}.`,
-            { state, returnedIndicators: a.returnedIndicators },
-            `Indicator ${code} was not returned by the assessor.`,
-          );
-        }
-        checkWindowOrThrow(current, state);
+        const refusal = editRefusal({ ...l, a }, code);
+        if (refusal) throw refusal;
 
         let row = await repo.responseByCode(id, code, tx, true);
         let currentIds: string[] = [];

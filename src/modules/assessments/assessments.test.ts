@@ -444,6 +444,54 @@ describe('saving answers', () => {
     expect(ok.json()).toMatchObject({ version: 2, level: 4, evidenceIds: [] });
   });
 
+  it('every save leaves one audit row holding the answer before and after, whichever path saved it', async () => {
+    // Saves 1, 2 and 4 keep their evidence links (one-statement path); 3 changes them (transaction).
+    const code = 'TKL-03';
+    const saves = [
+      { level: 2, justification: 'awal', expectedVersion: 0 },
+      { level: 3, justification: 'awal', expectedVersion: 1 },
+      { level: 3, justification: 'awal', evidenceIds: [evidenceId], expectedVersion: 2 },
+      { level: 4, justification: 'naik', evidenceIds: [evidenceId], expectedVersion: 3 },
+    ];
+    for (const [i, body] of saves.entries()) {
+      const res = await c.operator!.put(url(code), body);
+      expect(res.statusCode).toBe(200);
+      expect(res.json()).toMatchObject({
+        version: i + 1,
+        level: body.level,
+        updatedBy: { name: expect.any(String) },
+      });
+    }
+    const rows = await t.database.db
+      .select()
+      .from(auditLog)
+      .where(
+        sql`${auditLog.action} = 'response.save' and ${auditLog.after}->>'assessmentId' = ${A} and ${auditLog.after}->>'indicatorCode' = ${code}`,
+      )
+      .orderBy(auditLog.id);
+    const answer = (level: number, justification: string, evidenceIds: string[], version: number) => ({
+      indicatorCode: code,
+      level,
+      notApplicable: false,
+      metricValue: null,
+      justification,
+      evidenceIds,
+      needsConfirmation: false,
+      version,
+    });
+    expect(rows.map((r) => [r.before, r.after])).toEqual([
+      [null, { assessmentId: A, ...answer(2, 'awal', [], 1) }],
+      [answer(2, 'awal', [], 1), { assessmentId: A, ...answer(3, 'awal', [], 2) }],
+      [answer(3, 'awal', [], 2), { assessmentId: A, ...answer(3, 'awal', [evidenceId], 3) }],
+      [answer(3, 'awal', [evidenceId], 3), { assessmentId: A, ...answer(4, 'naik', [evidenceId], 4) }],
+    ]);
+    for (const r of rows) {
+      expect(r).toMatchObject({ actorEmail: 'operator.diskominfo@mercusuar.test', entityType: 'response' });
+      expect(r.requestId).toBeTruthy();
+      expect(r.unitPath).toBeTruthy();
+    }
+  });
+
   it('of two concurrent saves with the same expected version exactly one wins', async () => {
     for (const [code, expectedVersion, a, b] of [
       ['INF-05', 0, 1, 2],

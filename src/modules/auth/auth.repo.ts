@@ -1,5 +1,6 @@
 import { and, eq, gt, lt, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client.js';
+import { rawRows, statement } from '../../db/raw.js';
 import { loginThrottle, roleAssignments, sessions, units, users } from '../../db/schema/index.js';
 import type { Actor, Role } from '../../domain/policy/policy.js';
 
@@ -42,14 +43,32 @@ export function authRepo(db: DbOrTx) {
       return row!;
     },
 
-    /** The session with this token hash, if it has not expired. */
-    async findLiveSession(tokenHash: string, tx: DbOrTx = db) {
-      const [row] = await tx
-        .select()
-        .from(sessions)
-        .where(and(eq(sessions.tokenHash, tokenHash), gt(sessions.expiresAt, new Date())))
-        .limit(1);
-      return row;
+    /**
+     * The live session with this token hash and its user's actor, in one round trip: this runs
+     * before every API request, so it is hand-written SQL (see src/db/raw.ts).
+     */
+    async findLiveSessionActor(tokenHash: string, now: Date) {
+      const [row] = await rawRows<LiveSessionRow>(db, LIVE_SESSION, [tokenHash, now.toISOString()]);
+      if (!row) return undefined;
+      const session = {
+        id: row.id,
+        tokenHash: row.token_hash,
+        userId: row.user_id,
+        csrfToken: row.csrf_token,
+        expiresAt: new Date(row.expires_at),
+      };
+      const actor: Actor | null = row.active
+        ? {
+            id: row.user_id,
+            email: row.email,
+            assignments: (row.assignments ?? []).map((a) => ({
+              role: a.role as Role,
+              unitId: a.unitId,
+              unitPath: a.unitPath,
+            })),
+          }
+        : null;
+      return { session, actor };
     },
 
     /** Slides a live session's expiry forward; returns nothing when it has expired meanwhile. */
@@ -135,3 +154,20 @@ export function authRepo(db: DbOrTx) {
 }
 
 export type AuthRepo = ReturnType<typeof authRepo>;
+
+interface LiveSessionRow {
+  id: string;
+  token_hash: string;
+  user_id: string;
+  csrf_token: string;
+  expires_at: Date | string;
+  email: string;
+  active: boolean;
+  assignments: Array<{ role: string; unitId: string; unitPath: string }> | null;
+}
+
+/** One round trip before every API request: the SQL function is in migration 0004_hot_path_functions. */
+const LIVE_SESSION = statement(
+  'auth_live_session_actor',
+  'select * from mercusuar_session_actor($1::text, $2::timestamptz)',
+);

@@ -137,9 +137,9 @@ export function authServiceFactory(
     async resolveSession(
       token: string,
     ): Promise<{ actor: Actor; csrfToken: string; userId: string; renewed: boolean } | null> {
-      const session = await repo.findLiveSession(sha256Hex(token));
-      if (!session) return null;
-      const actor = await repo.loadActor(session.userId);
+      const found = await repo.findLiveSessionActor(sha256Hex(token), new Date());
+      if (!found) return null;
+      const { session, actor } = found;
       if (!actor) {
         await repo.deleteSession(session.tokenHash);
         return null;
