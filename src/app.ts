@@ -13,6 +13,7 @@ import {
 } from 'fastify-type-provider-zod';
 import type { Config } from './config.js';
 import type { Database } from './db/client.js';
+import { ChangeEpoch } from './lib/change-epoch.js';
 import { createBlobStorage } from './lib/storage/index.js';
 import { assessmentsRoutes } from './modules/assessments/assessments.routes.js';
 import { assessmentsServiceFactory } from './modules/assessments/assessments.service.js';
@@ -61,12 +62,13 @@ export function buildServices(database: Database, config: Config) {
   const instruments = instrumentsServiceFactory(db);
   // Publishing a cycle releases its open data (late-bound: opendata needs results, built below).
   const cycles = cyclesServiceFactory(db, { onPublished: (id, ctx) => opendata.release(id, ctx) });
-  const results = resultsServiceFactory(db, instruments);
+  const epoch = new ChangeEpoch();
+  const results = resultsServiceFactory(db, instruments, { epoch });
   const jobs = jobsServiceFactory(db, config);
   const opendata = opendataServiceFactory(db, { results, config });
   const assessments = assessmentsServiceFactory(db, { cycles });
   return {
-    auth: authServiceFactory(db, config),
+    auth: authServiceFactory(db, config, { epoch }),
     users: usersServiceFactory(db),
     units: unitsServiceFactory(db),
     audit: auditServiceFactory(db),
@@ -75,6 +77,7 @@ export function buildServices(database: Database, config: Config) {
     publicResults: publicServiceFactory(db),
     instruments,
     results,
+    epoch,
     jobs,
     reports: reportsServiceFactory(db, { results, jobs, assessments }),
     opendata,
@@ -142,6 +145,12 @@ export async function buildApp({ config, database, logger = false }: AppOptions)
   const services = buildServices(database, config);
   app.decorate('services', services);
   registerAuth(app, services.auth, config);
+  // A committed change through the API makes cached read answers stale (src/lib/change-epoch.ts).
+  // onSend runs after the handler's transaction committed and before the client hears of it.
+  app.addHook('onSend', async (request, reply) => {
+    if (request.method !== 'GET' && request.method !== 'HEAD' && reply.statusCode < 400)
+      services.epoch.bump();
+  });
 
   await app.register(
     async (api) => {

@@ -3,6 +3,7 @@ import type { Config } from '../../config.js';
 import type { Db } from '../../db/client.js';
 import { roleAssignments, units, users } from '../../db/schema/index.js';
 import type { Actor } from '../../domain/policy/policy.js';
+import type { ChangeEpoch } from '../../lib/change-epoch.js';
 import type { RequestContext } from '../../lib/context.js';
 import { dummyPasswordHash, hashPassword, randomToken, sha256Hex, verifyPassword } from '../../lib/crypto.js';
 import { TooManyRequestsError, UnauthorizedError, ValidationError } from '../../lib/errors.js';
@@ -28,11 +29,43 @@ export interface LoginMeta {
 }
 
 /** Accounts and sessions. Tokens leave this service only to be set as cookies. */
+const SESSION_CACHE_MS = 5_000;
+const SESSION_CACHE_MAX = 10_000;
+
 export function authServiceFactory(
   db: Db,
   config: Pick<Config, 'sessionTtlMs' | 'loginMaxFailures' | 'loginLockoutMs'>,
+  opts: { epoch?: ChangeEpoch } = {},
 ) {
   const repo = authRepo(db);
+
+  /*
+   * Sessions resolved in the last few seconds, so a burst of reads (a dashboard's requests) does
+   * not cost a database round trip each. An entry is used only while the process's change epoch
+   * is the one it was read under: logging out, changing a password or a user's roles or status
+   * through the API bumps it (src/app.ts), so revocation takes effect on the next request.
+   * Changes from outside this process (the CLI, a second server) are seen within SESSION_CACHE_MS.
+   */
+  type Found = NonNullable<Awaited<ReturnType<typeof repo.findLiveSessionActor>>>;
+  const sessionCache = new Map<string, { found: Found; epoch: number; at: number }>();
+  function recentSession(tokenHash: string, now: number): Found | undefined {
+    const hit = sessionCache.get(tokenHash);
+    if (!hit) return undefined;
+    if (
+      hit.epoch !== opts.epoch?.value ||
+      now - hit.at > SESSION_CACHE_MS ||
+      hit.found.session.expiresAt.getTime() <= now
+    ) {
+      sessionCache.delete(tokenHash);
+      return undefined;
+    }
+    return hit.found;
+  }
+  function rememberSession(tokenHash: string, found: Found, epoch: number, now: number) {
+    sessionCache.delete(tokenHash);
+    sessionCache.set(tokenHash, { found, epoch, at: now });
+    if (sessionCache.size > SESSION_CACHE_MAX) sessionCache.delete(sessionCache.keys().next().value!);
+  }
 
   async function presentUser(userId: string): Promise<SessionUser> {
     const user = await db.query.users.findFirst({ where: eq(users.id, userId) });
@@ -137,24 +170,37 @@ export function authServiceFactory(
     async resolveSession(
       token: string,
     ): Promise<{ actor: Actor; csrfToken: string; userId: string; renewed: boolean } | null> {
-      const found = await repo.findLiveSessionActor(sha256Hex(token), new Date());
-      if (!found) return null;
-      const { session, actor } = found;
-      if (!actor) {
-        await repo.deleteSession(session.tokenHash);
-        return null;
-      }
+      const tokenHash = sha256Hex(token);
       const now = Date.now();
+      const epochAtRead = opts.epoch?.value;
+      let found = recentSession(tokenHash, now);
+      if (!found) {
+        found = await repo.findLiveSessionActor(tokenHash, new Date(now));
+        if (!found) return null;
+        if (!found.actor) {
+          await repo.deleteSession(found.session.tokenHash);
+          return null;
+        }
+        if (epochAtRead !== undefined) rememberSession(tokenHash, found, epochAtRead, now);
+      }
+      const { session, actor } = found;
+      if (!actor) return null;
       const slideEveryMs = Math.min(60_000, config.sessionTtlMs / 10);
       let renewed = false;
       if (session.expiresAt.getTime() < now + config.sessionTtlMs - slideEveryMs) {
-        renewed = (await repo.extendSession(session.id, new Date(now + config.sessionTtlMs))) !== undefined;
-        if (!renewed) return null;
+        const expiresAt = new Date(now + config.sessionTtlMs);
+        renewed = (await repo.extendSession(session.id, expiresAt)) !== undefined;
+        if (!renewed) {
+          sessionCache.delete(tokenHash);
+          return null;
+        }
+        session.expiresAt = expiresAt;
       }
       return { actor, csrfToken: session.csrfToken, userId: session.userId, renewed };
     },
 
     async logout(ctx: RequestContext, token: string) {
+      sessionCache.delete(sha256Hex(token));
       await db.transaction(async (tx) => {
         await repo.deleteSession(sha256Hex(token), tx);
         if (ctx.actor)

@@ -294,6 +294,30 @@ describe('revocation by an administrator', () => {
     expect(res.statusCode).toBe(401);
     expect(res.json().message).toBe('Email atau kata sandi salah.');
   });
+
+  it('refuses a session at once after deactivation even while its recent lookups are cached', async () => {
+    const userId = await createUser('cached.session@mercusuar.test', [{ role: 'leader', unitCode: '61' }]);
+    const { token } = await signIn('cached.session@mercusuar.test');
+    // Reads only: the second is answered from the short-lived session cache.
+    expect((await getSession(token)).statusCode).toBe(200);
+    expect((await getSession(token)).statusCode).toBe(200);
+    expect((await admin.patch(`/api/users/${userId}`, { active: false })).statusCode).toBe(200);
+    expect((await getSession(token)).statusCode).toBe(401);
+  });
+
+  it('refuses a cached session at once after its own logout', async () => {
+    await createUser('cached.logout@mercusuar.test', [{ role: 'leader', unitCode: '61' }]);
+    const { token, csrfToken } = await signIn('cached.logout@mercusuar.test');
+    expect((await getSession(token)).statusCode).toBe(200);
+    expect((await getSession(token)).statusCode).toBe(200);
+    const out = await t.app.inject({
+      method: 'POST',
+      url: '/api/auth/logout',
+      headers: { cookie: asCookie(token), 'x-csrf-token': csrfToken },
+    });
+    expect(out.statusCode).toBeLessThan(300);
+    expect((await getSession(token)).statusCode).toBe(401);
+  });
 });
 
 describe('wrong credentials', () => {

@@ -1,5 +1,7 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { requireActor } from '../../plugins/auth.js';
+import type { CachedJson } from './results.cache.js';
 import { cycleParams, cycleResults, laggardsResponse } from './results.schemas.js';
 import type { ResultsService } from './results.service.js';
 
@@ -16,7 +18,8 @@ export const resultsRoutes: FastifyPluginAsyncZod<{ results: ResultsService }> =
         response: { 200: cycleResults },
       },
     },
-    async (request) => results.forActor(requireActor(request), request.params.id),
+    async (request, reply) =>
+      sendJson(request, reply, await results.forActorJson(requireActor(request), request.params.id)),
   );
 
   app.get(
@@ -31,6 +34,17 @@ export const resultsRoutes: FastifyPluginAsyncZod<{ results: ResultsService }> =
         response: { 200: laggardsResponse },
       },
     },
-    async (request) => results.laggards(requireActor(request), request.params.id),
+    async (request, reply) =>
+      sendJson(request, reply, await results.laggardsJson(requireActor(request), request.params.id)),
   );
 };
+
+/**
+ * Sends an already serialised (schema-checked) body with its ETag; a reader who has it gets 304.
+ * `private, no-cache`: the browser may keep it but must ask again, and shared caches must not.
+ */
+function sendJson(request: FastifyRequest, reply: FastifyReply, body: CachedJson) {
+  reply.header('etag', body.etag).header('cache-control', 'private, no-cache');
+  if (request.headers['if-none-match'] === body.etag) return reply.code(304).send();
+  return reply.type('application/json; charset=utf-8').send(body.json);
+}

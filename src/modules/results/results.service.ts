@@ -18,9 +18,12 @@ import {
   type ScoreResult,
   scoreAssessment,
 } from '../../domain/scoring/index.js';
+import type { ChangeEpoch } from '../../lib/change-epoch.js';
 import { NotFoundError } from '../../lib/errors.js';
 import type { InstrumentsService } from '../instruments/instruments.service.js';
+import { etagOf, jsonCache } from './results.cache.js';
 import { resultsRepo } from './results.repo.js';
+import { cycleResults, laggardsResponse } from './results.schemas.js';
 
 type Ledger = { level: number | null; notApplicable: boolean; metricValue: string | null };
 
@@ -49,8 +52,16 @@ export interface UnitResult {
 const ANSWER_NA = 'NA';
 
 /** Results, ranking, laggards and trends of a cycle, computed from frozen snapshots (final) or live (provisional). */
-export function resultsServiceFactory(db: Db, instruments: Pick<InstrumentsService, 'compile'>) {
+export function resultsServiceFactory(
+  db: Db,
+  instruments: Pick<InstrumentsService, 'compile'>,
+  opts: { epoch?: ChangeEpoch; cacheTtlMs?: number } = {},
+) {
   const repo = resultsRepo(db);
+  // Serialised answers per cycle and reader scope (bench/results: 20 readers of a 60-unit cycle).
+  const cache = opts.epoch ? jsonCache(opts.epoch, { ttlMs: opts.cacheTtlMs ?? 30_000, max: 200 }) : null;
+  const scopeKey = (actor: Actor) =>
+    `${can(actor, 'results.read', { unitPath: undefined }) ? '*' : ''}${scopePaths(actor, 'results.read').join(',')}`;
 
   function answersOf(c: CompiledInstrument, ledger: Map<string, Ledger>): Record<string, AnswerValue> {
     const out: Record<string, AnswerValue> = {};
@@ -324,8 +335,23 @@ export function resultsServiceFactory(db: Db, instruments: Pick<InstrumentsServi
     };
   }
 
-  return {
+  const service = {
     compute,
+
+    /**
+     * `forActor` / `laggards` as the JSON the routes send, with an ETag. Cached per cycle and
+     * reader scope until this process commits any change (or 30 s pass); serialised through the
+     * same response schemas, so the bytes are what the schema would have produced.
+     */
+    async forActorJson(actor: Actor, cycleId: string) {
+      const produce = async () => JSON.stringify(cycleResults.parse(await service.forActor(actor, cycleId)));
+      return cache ? cache.get(`results|${cycleId}|${scopeKey(actor)}`, produce) : etagged(await produce());
+    },
+    async laggardsJson(actor: Actor, cycleId: string) {
+      const produce = async () =>
+        JSON.stringify(laggardsResponse.parse(await service.laggards(actor, cycleId)));
+      return cache ? cache.get(`laggards|${cycleId}|${scopeKey(actor)}`, produce) : etagged(await produce());
+    },
 
     /** Results of a cycle for a signed-in actor: rows limited to their scope, ranks from the whole cycle. */
     async forActor(actor: Actor, cycleId: string) {
@@ -440,6 +466,9 @@ export function resultsServiceFactory(db: Db, instruments: Pick<InstrumentsServi
       };
     },
   };
+  return service;
 }
+
+const etagged = (json: string) => ({ json, etag: etagOf(json) });
 
 export type ResultsService = ReturnType<typeof resultsServiceFactory>;

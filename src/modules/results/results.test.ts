@@ -77,4 +77,32 @@ describe('cycle results', () => {
     expect(second.units[0].snapshotHash).not.toBe(first.units[0].snapshotHash);
     expect(second.units[0].gap).not.toBe('0.00');
   });
+
+  it('carry an ETag: a repeated read gets 304, a change through the API is seen at once', async () => {
+    // The cycle of the test above: one final unit.
+    const cycle = (await leader.get('/api/cycles'))
+      .json()
+      .items.find((c: { name: string }) => c.name === 'Uji hasil');
+    const url = `/api/cycles/${cycle.id}/results`;
+    const first = await leader.get(url);
+    expect(first.statusCode).toBe(200);
+    const etag = first.headers.etag as string;
+    expect(etag).toMatch(/^"[\w-]+"$/);
+    expect(first.headers['cache-control']).toBe('private, no-cache');
+    const again = await leader.request('GET', url, undefined, { 'if-none-match': etag });
+    expect(again.statusCode).toBe(304);
+    expect(again.body).toBe('');
+
+    // A unit renamed through the API shows in the next read (the cached body is dropped).
+    const unitId = first.json().units[0].unit.id;
+    const admin = await login(t.app, 'admin@mercusuar.test');
+    const renamed = await admin.patch(`/api/units/${unitId}`, { name: 'Dinas Uji Nama Baru (DEMO)' });
+    expect(renamed.statusCode, renamed.body).toBe(200);
+    const after = await leader.request('GET', url, undefined, { 'if-none-match': etag });
+    expect(after.statusCode).toBe(200);
+    expect(after.headers.etag).not.toBe(etag);
+    expect(after.json().units.find((u: { unit: { id: string } }) => u.unit.id === unitId).unit.name).toBe(
+      'Dinas Uji Nama Baru (DEMO)',
+    );
+  });
 });
