@@ -18,8 +18,8 @@ import {
   type VerificationFacts,
 } from '../../domain/workflow/index.js';
 import type { RequestContext } from '../../lib/context.js';
-import { ValidationError } from '../../lib/errors.js';
-import { writeAudit } from '../audit/audit.repo.js';
+import { AppError, ValidationError } from '../../lib/errors.js';
+import { type AuditEntry, writeAudit } from '../audit/audit.repo.js';
 import { cyclesRepo } from '../cycles/cycles.repo.js';
 import type { CyclesService } from '../cycles/cycles.service.js';
 import { instrumentVersionsReader } from '../cycles/instrument-versions.js';
@@ -35,6 +35,9 @@ import type {
 import { verificationServiceFactory } from './verification.service.js';
 
 type Ctx = RequestContext & { actor: Actor };
+/** Thrown inside a transaction to roll it back after a refused answer (all-or-nothing saves). */
+class RolledBack extends Error {}
+
 type SaveOutcome =
   | { kind: 'ok'; row: ResponseRow; ids: string[] }
   | { kind: 'conflict'; current: { row: ResponseRow; ids: string[] } | null };
@@ -94,6 +97,117 @@ export function assessmentsServiceFactory(
       );
     }
     return windowRefusal(l, state);
+  }
+
+  interface PreparedSave {
+    code: string;
+    answer: Extract<ReturnType<typeof normaliseAnswer>, { ok: true }>['answer'];
+    evidenceIds: string[];
+    expected: number;
+  }
+
+  /** Validates one answer against its indicator and the unit's evidence library (no writes). */
+  async function prepareSave(
+    l: Loaded,
+    code: string,
+    input: ResponseInput,
+    tx: DbOrTx = db,
+  ): Promise<PreparedSave> {
+    const ind = k.indicatorOrThrow(l, code);
+    const norm = normaliseAnswer(ind, input, { requireNaJustification: true });
+    if (!norm.ok) {
+      throw new ValidationError(
+        `Jawaban ${code} tidak valid: ${norm.issues.map((i) => i.message).join(' ')}`,
+        norm.issues,
+        `Invalid answer for ${code}`,
+      );
+    }
+    const evidenceIds = [...new Set(input.evidenceIds ?? [])].sort();
+    if (evidenceIds.length > 0) {
+      const found = new Set((await repo.evidenceOfUnit(l.unit.id, evidenceIds, tx)).map((e) => e.id));
+      const missing = evidenceIds.filter((e) => !found.has(e));
+      if (missing.length > 0) {
+        throw new ValidationError(
+          `Bukti dukung tidak ditemukan di pustaka bukti ${l.unit.name}: ${missing.join(', ')}.`,
+          missing.map((m) => ({ path: 'evidenceIds', message: `Bukti ${m} bukan milik unit ini` })),
+          'Evidence not found in this unit’s library',
+        );
+      }
+    }
+    return { code, answer: norm.answer, evidenceIds, expected: input.expectedVersion ?? 0 };
+  }
+
+  /** Checks the locked assessment and writes one answer with its audit record, inside `tx`. */
+  async function saveInTx(tx: DbOrTx, ctx: Ctx, l: Loaded, p: PreparedSave): Promise<SaveOutcome> {
+    const { code, answer, evidenceIds, expected } = p;
+    const id = l.a.id;
+    const a = await repo.lock(id, 'share', tx);
+    const refusal = editRefusal({ ...l, a }, code);
+    if (refusal) throw refusal;
+
+    let row = await repo.responseByCode(id, code, tx, true);
+    let currentIds: string[] = [];
+    if (!row) {
+      if (expected !== 0) return { kind: 'conflict', current: null };
+      row = await repo.insertResponse(
+        {
+          assessmentId: id,
+          indicatorCode: code,
+          ...answer,
+          needsConfirmation: false,
+          version: 1,
+          updatedBy: ctx.actor.id,
+        },
+        tx,
+      );
+      if (!row) {
+        // Someone saved the first answer at the same moment: theirs won.
+        const theirs = (await repo.responseByCode(id, code, tx, true))!;
+        const theirIds = (await repo.evidenceIdsOf(theirs.id, tx)).sort();
+        if (isSame(theirs, theirIds, answer, evidenceIds)) return { kind: 'ok', row: theirs, ids: theirIds };
+        return { kind: 'conflict', current: { row: theirs, ids: theirIds } };
+      }
+    } else {
+      currentIds = (await repo.evidenceIdsOf(row.id, tx)).sort();
+      if (isSame(row, currentIds, answer, evidenceIds)) return { kind: 'ok', row, ids: currentIds };
+      if (row.version !== expected) return { kind: 'conflict', current: { row, ids: currentIds } };
+      const before = ledgerOf(row, currentIds);
+      const updated = await repo.updateResponse(
+        row.id,
+        row.version,
+        { ...answer, needsConfirmation: false, updatedBy: ctx.actor.id },
+        tx,
+      );
+      if (!updated) return { kind: 'conflict', current: { row, ids: currentIds } };
+      row = updated;
+      await writeSave(tx, row, before);
+    }
+    if (!sameIds(currentIds, evidenceIds)) await repo.setResponseEvidence(row.id, evidenceIds, tx);
+    if (row.version === 1) await writeSave(tx, row, null);
+    return { kind: 'ok', row, ids: evidenceIds };
+
+    async function writeSave(tx: DbOrTx, row: ResponseRow, before: ReturnType<typeof ledgerOf> | null) {
+      await writeAudit(tx, ctx, {
+        action: 'response.save',
+        entityType: 'response',
+        entityId: row.id,
+        unitId: l.unit.id,
+        unitPath: l.unit.path,
+        before,
+        after: { assessmentId: id, ...ledgerOf(row, evidenceIds) },
+      });
+    }
+  }
+
+  async function conflictOf(
+    p: PreparedSave,
+    saved: Extract<SaveOutcome, { kind: 'conflict' }>,
+    tx: DbOrTx = db,
+  ) {
+    const current = saved.current
+      ? (await k.presentResponses([{ response: saved.current.row, evidenceIds: saved.current.ids }], tx))[0]!
+      : null;
+    return versionConflict(p.code, current, p.expected);
   }
 
   async function readResponses(id: string, tx: DbOrTx = db) {
@@ -301,29 +415,7 @@ export function assessmentsServiceFactory(
         l,
         'Hanya operator atau kepala unit ini yang dapat mengisi jawaban.',
       );
-      const ind = k.indicatorOrThrow(l, code);
-      const norm = normaliseAnswer(ind, input, { requireNaJustification: true });
-      if (!norm.ok) {
-        throw new ValidationError(
-          `Jawaban ${code} tidak valid: ${norm.issues.map((i) => i.message).join(' ')}`,
-          norm.issues,
-          `Invalid answer for ${code}`,
-        );
-      }
-      const answer = norm.answer;
-      const evidenceIds = [...new Set(input.evidenceIds ?? [])].sort();
-      if (evidenceIds.length > 0) {
-        const found = new Set((await repo.evidenceOfUnit(l.unit.id, evidenceIds)).map((e) => e.id));
-        const missing = evidenceIds.filter((e) => !found.has(e));
-        if (missing.length > 0) {
-          throw new ValidationError(
-            `Bukti dukung tidak ditemukan di pustaka bukti ${l.unit.name}: ${missing.join(', ')}.`,
-            missing.map((m) => ({ path: 'evidenceIds', message: `Bukti ${m} bukan milik unit ini` })),
-            'Evidence not found in this unit’s library',
-          );
-        }
-      }
-      const expected = input.expectedVersion ?? 0;
+      const p = await prepareSave(l, code, input);
 
       // The common case in one statement, if the assessment as loaded allows the edit; anything
       // else (no-op, conflict, changed links, a refusal) is decided by the transaction below.
@@ -333,9 +425,9 @@ export function assessmentsServiceFactory(
           indicatorCode: code,
           assessmentVersion: l.a.version,
           deadlineExtension: l.a.deadlineExtension,
-          expectedVersion: expected,
-          ...answer,
-          evidenceIds,
+          expectedVersion: p.expected,
+          ...p.answer,
+          evidenceIds: p.evidenceIds,
           actorId: ctx.actor.id,
           actorEmail: ctx.actor.email,
           unitId: l.unit.id,
@@ -345,78 +437,64 @@ export function assessmentsServiceFactory(
         });
         if (fast) {
           const names = new Map(fast.updatedByName ? [[ctx.actor.id, fast.updatedByName]] : []);
-          return (await k.presentResponses([{ response: fast.response, evidenceIds }], db, names))[0]!;
+          return (
+            await k.presentResponses([{ response: fast.response, evidenceIds: p.evidenceIds }], db, names)
+          )[0]!;
         }
       }
 
       // The transaction only checks and writes; presentation happens after the commit.
-      const saved = await db.transaction(async (tx): Promise<SaveOutcome> => {
-        const a = await repo.lock(id, 'share', tx);
-        const refusal = editRefusal({ ...l, a }, code);
-        if (refusal) throw refusal;
-
-        let row = await repo.responseByCode(id, code, tx, true);
-        let currentIds: string[] = [];
-        if (!row) {
-          if (expected !== 0) return { kind: 'conflict', current: null };
-          row = await repo.insertResponse(
-            {
-              assessmentId: id,
-              indicatorCode: code,
-              ...answer,
-              needsConfirmation: false,
-              version: 1,
-              updatedBy: ctx.actor.id,
-            },
-            tx,
-          );
-          if (!row) {
-            // Someone saved the first answer at the same moment: theirs won.
-            const theirs = (await repo.responseByCode(id, code, tx, true))!;
-            const theirIds = (await repo.evidenceIdsOf(theirs.id, tx)).sort();
-            if (isSame(theirs, theirIds, answer, evidenceIds))
-              return { kind: 'ok', row: theirs, ids: theirIds };
-            return { kind: 'conflict', current: { row: theirs, ids: theirIds } };
-          }
-        } else {
-          currentIds = (await repo.evidenceIdsOf(row.id, tx)).sort();
-          if (isSame(row, currentIds, answer, evidenceIds)) return { kind: 'ok', row, ids: currentIds };
-          if (row.version !== expected) return { kind: 'conflict', current: { row, ids: currentIds } };
-          const before = ledgerOf(row, currentIds);
-          const updated = await repo.updateResponse(
-            row.id,
-            row.version,
-            { ...answer, needsConfirmation: false, updatedBy: ctx.actor.id },
-            tx,
-          );
-          if (!updated) return { kind: 'conflict', current: { row, ids: currentIds } };
-          row = updated;
-          await writeSave(tx, row, before);
-        }
-        if (!sameIds(currentIds, evidenceIds)) await repo.setResponseEvidence(row.id, evidenceIds, tx);
-        if (row.version === 1) await writeSave(tx, row, null);
-        return { kind: 'ok', row, ids: evidenceIds };
-      });
-
-      async function writeSave(tx: DbOrTx, row: ResponseRow, before: ReturnType<typeof ledgerOf> | null) {
-        await writeAudit(tx, ctx, {
-          action: 'response.save',
-          entityType: 'response',
-          entityId: row.id,
-          unitId: l.unit.id,
-          unitPath: l.unit.path,
-          before,
-          after: { assessmentId: id, ...ledgerOf(row, evidenceIds) },
-        });
-      }
-
-      if (saved.kind === 'conflict') {
-        const current = saved.current
-          ? (await k.presentResponses([{ response: saved.current.row, evidenceIds: saved.current.ids }]))[0]!
-          : null;
-        throw versionConflict(code, current, expected);
-      }
+      const saved = await db.transaction((tx) => saveInTx(tx, ctx, l, p));
+      if (saved.kind === 'conflict') throw await conflictOf(p, saved);
       return (await k.presentResponses([{ response: saved.row, evidenceIds: saved.ids }]))[0]!;
+    },
+
+    /**
+     * Several answers of one assessment saved by the same rules as `saveResponse`, in ONE
+     * transaction (the Excel template import). All or nothing, unless `keepValid`: then each
+     * answer is saved in its own savepoint and a refused one is reported and skipped. `audit`
+     * gives the record written in the same transaction, from what was saved.
+     */
+    async saveResponses(
+      ctx: Ctx,
+      id: string,
+      items: Array<{ code: string; input: ResponseInput }>,
+      opts: { keepValid: boolean; audit: (saved: string[]) => AuditEntry },
+    ): Promise<{ saved: string[]; refused: Array<{ code: string; error: AppError }> }> {
+      const l = await k.load(ctx.actor, id);
+      k.requireAllowed(
+        ctx.actor,
+        'assessment.edit',
+        l,
+        'Hanya operator atau kepala unit ini yang dapat mengisi jawaban.',
+      );
+      const saved: string[] = [];
+      const refused: Array<{ code: string; error: AppError }> = [];
+      const saveOne = async (tx: DbOrTx, code: string, input: ResponseInput) => {
+        const p = await prepareSave(l, code, input, tx);
+        const outcome = await saveInTx(tx, ctx, l, p);
+        if (outcome.kind === 'conflict') throw await conflictOf(p, outcome, tx);
+      };
+      try {
+        await db.transaction(async (tx) => {
+          for (const { code, input } of items) {
+            try {
+              if (opts.keepValid) await tx.transaction((sp) => saveOne(sp, code, input));
+              else await saveOne(tx, code, input);
+              saved.push(code);
+            } catch (err) {
+              if (!(err instanceof AppError)) throw err;
+              refused.push({ code, error: err });
+              if (!opts.keepValid) throw new RolledBack();
+            }
+          }
+          await writeAudit(tx, ctx, opts.audit(saved));
+        });
+      } catch (err) {
+        if (!(err instanceof RolledBack)) throw err;
+        return { saved: [], refused };
+      }
+      return { saved, refused };
     },
 
     /**

@@ -492,6 +492,47 @@ describe('saving answers', () => {
     }
   });
 
+  it('saves several answers all or nothing (template import), or each valid one when asked', async () => {
+    const session = await t.app.services.auth.resolveSession(c.operator!.cookie.split('=')[1]!);
+    const ctx = { actor: session!.actor, requestId: 'test-multi', ip: '127.0.0.1' };
+    const items = [
+      { code: 'APL-03', input: { level: 2, justification: 'pelatihan dasar' } },
+      { code: 'APL-04', input: { level: 9 } },
+    ];
+    const audit = (saved: string[]) => ({
+      action: 'assessment.template_import',
+      entityType: 'assessment',
+      entityId: A,
+      after: { saved },
+    });
+    const imports = () =>
+      t.database.db
+        .select()
+        .from(auditLog)
+        .where(sql`${auditLog.action} = 'assessment.template_import' and ${auditLog.entityId} = ${A}`);
+    const answerOf = async (code: string) =>
+      (await c.operator!.get(`/api/assessments/${A}`))
+        .json()
+        .responses.find((r: { indicatorCode: string }) => r.indicatorCode === code);
+
+    const svc = t.app.services.assessments;
+    const none = await svc.saveResponses(ctx, A, items, { keepValid: false, audit });
+    expect(none.saved).toEqual([]);
+    expect(none.refused.map((r) => [r.code, r.error.statusCode])).toEqual([['APL-04', 400]]);
+    expect(await answerOf('APL-03')).toBeUndefined();
+    expect(await imports()).toHaveLength(0);
+
+    const some = await svc.saveResponses(ctx, A, items, { keepValid: true, audit });
+    expect(some.saved).toEqual(['APL-03']);
+    expect(some.refused.map((r) => r.code)).toEqual(['APL-04']);
+    expect(await answerOf('APL-03')).toMatchObject({
+      level: 2,
+      version: 1,
+      justification: 'pelatihan dasar',
+    });
+    expect((await imports()).map((r) => r.after)).toEqual([{ saved: ['APL-03'] }]);
+  });
+
   it('of two concurrent saves with the same expected version exactly one wins', async () => {
     for (const [code, expectedVersion, a, b] of [
       ['INF-05', 0, 1, 2],

@@ -43,7 +43,7 @@ export function reportsServiceFactory(
   deps: {
     results: ResultsService;
     jobs?: Pick<JobsService, 'enqueue'>;
-    assessments?: Pick<AssessmentsService, 'get' | 'saveResponse'>;
+    assessments?: Pick<AssessmentsService, 'get' | 'saveResponse' | 'saveResponses'>;
     now?: () => Date;
   },
 ) {

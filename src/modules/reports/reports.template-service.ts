@@ -40,7 +40,7 @@ import {
 import { loadUploadedWorkbook } from './reports.upload.js';
 
 type Ctx = RequestContext & { actor: Actor };
-type Assessments = Pick<AssessmentsService, 'get' | 'saveResponse'>;
+type Assessments = Pick<AssessmentsService, 'get' | 'saveResponse' | 'saveResponses'>;
 type Detail = Awaited<ReturnType<AssessmentsService['get']>>;
 
 export interface TemplateImportResult {
@@ -324,37 +324,53 @@ export function templateServiceFactory(
         );
       }
 
-      const saved: string[] = [];
-      for (const c of changes) {
-        try {
-          await need().saveResponse(ctx, id, c.code, c.input);
-          saved.push(c.code);
-        } catch (err) {
-          if (!(err instanceof AppError)) throw err;
-          problems.push(
-            problemAt(TEMPLATE_SHEET, c.row, 'level', err.message, err.messageEn ?? err.message, c.code),
-          );
-          // The rules changed under us (window closed, state changed): stop unless importing what is valid.
-          if (!importValid) break;
-        }
+      // One transaction for all rows: nothing is written when a save is refused (the rules can
+      // change between validation and saving, e.g. the window closes), unless importing the valid
+      // rows, when each row has its own savepoint. The import's audit record is in the same
+      // transaction, beside one `response.save` record per saved answer.
+      const rowOf = new Map(changes.map((c) => [c.code, c.row]));
+      const outcome = await need().saveResponses(
+        ctx,
+        id,
+        changes.map((c) => ({ code: c.code, input: c.input })),
+        {
+          keepValid: importValid,
+          audit: (saved) => ({
+            action: 'assessment.template_import',
+            entityType: 'assessment',
+            entityId: id,
+            unitId: row.unit.id,
+            unitPath: row.unit.path,
+            after: {
+              fileSha256: createHash('sha256').update(body).digest('hex'),
+              saved,
+              unchanged,
+              problems: problems.length + (changes.length - saved.length),
+              importValid,
+            },
+          }),
+        },
+      );
+      for (const { code, error } of outcome.refused) {
+        problems.push(
+          problemAt(
+            TEMPLATE_SHEET,
+            rowOf.get(code) ?? null,
+            'level',
+            error.message,
+            error.messageEn ?? error.message,
+            code,
+          ),
+        );
       }
-
-      await db.transaction(async (tx) => {
-        await writeAudit(tx, ctx, {
-          action: 'assessment.template_import',
-          entityType: 'assessment',
-          entityId: id,
-          unitId: row.unit.id,
-          unitPath: row.unit.path,
-          after: {
-            fileSha256: createHash('sha256').update(body).digest('hex'),
-            saved,
-            unchanged,
-            problems: problems.length,
-            importValid,
-          },
-        });
-      });
+      if (!importValid && outcome.refused.length > 0) {
+        fail(
+          `Jawaban ${outcome.refused.map((r) => r.code).join(', ')} ditolak saat disimpan; tidak ada jawaban yang disimpan.`,
+          `Answer(s) ${outcome.refused.map((r) => r.code).join(', ')} were refused while saving; nothing was saved.`,
+          problems,
+        );
+      }
+      const saved = outcome.saved;
       return { saved, unchanged, problems, importValid };
     },
   };
