@@ -59,6 +59,8 @@ export interface EvidenceSummary {
   id: string;
   kind: string;
   title: string;
+  docType?: string | null;
+  docDate?: string | null;
   url: string | null;
   originalName: string | null;
   downloadUrl: string | null;
@@ -74,6 +76,13 @@ export interface ResponseDto {
   evidence: EvidenceSummary[];
   needsConfirmation: boolean;
   version: number;
+  updatedAt?: string;
+  updatedBy?: Person | null;
+}
+
+export interface Person {
+  id: string;
+  name: string;
 }
 
 export interface VerificationDto {
@@ -95,11 +104,23 @@ export interface AssessmentDetail {
   state: AssessmentState;
   stateLabel: string;
   version: number;
-  cycle: { id: string; name: string; status: string; evidenceThreshold: number };
+  cycle: {
+    id: string;
+    name: string;
+    status: string;
+    evidenceThreshold: number;
+    requireSignoff?: boolean;
+  };
   unit: UnitRef;
   instrument: { code: string; version: string; title: string };
   editWindow: { deadline: string | null; open: boolean };
   returned: { indicators: string[]; message: string | null };
+  submittedAt?: string | null;
+  submittedBy?: Person | null;
+  /** The unit head's sign-off; `valid` is false once an answer changed after it. */
+  signoff?: { at: string; by: Person | null; valid: boolean } | null;
+  finalizedAt?: string | null;
+  commentCounts?: Record<string, number>;
   progress: Progress;
   applicableIndicators: string[];
   editableIndicators: string[];
@@ -197,6 +218,8 @@ export const saveVerification = (id: string, code: string, body: VerificationInp
     method: 'PUT',
     body,
   });
+export const signoffAssessment = (id: string) =>
+  api<AssessmentDetail>(`/api/assessments/${id}/signoff`, { method: 'POST', body: {} });
 export const returnAssessment = (id: string, indicators: string[], message: string) =>
   api<unknown>(`/api/assessments/${id}/return`, { method: 'POST', body: { indicators, message } });
 export const completeVerification = (id: string) =>
@@ -247,4 +270,59 @@ export function flattenIndicators(
     else out.push({ node: n, path });
   }
   return out;
+}
+
+/** GET /api/assessments/:id/comments item (`commentDto`). */
+export interface CommentDto {
+  id: number;
+  indicatorCode: string;
+  body: string;
+  author: Person;
+  authorIsAssessor: boolean;
+  createdAt: string;
+}
+
+export const commentsKey = (id: string, code: string) => ['assessment-comments', id, code] as const;
+
+/** One indicator's thread, oldest first. */
+export function useComments(id: string, code: string) {
+  return useQuery({
+    queryKey: commentsKey(id, code),
+    queryFn: async ({ signal }) =>
+      (
+        await api<{ items: CommentDto[] }>(`/api/assessments/${id}/comments`, {
+          signal,
+          query: { indicator: code },
+        })
+      ).items,
+  });
+}
+
+export const addComment = (id: string, indicatorCode: string, body: string) =>
+  api<CommentDto>(`/api/assessments/${id}/comments`, { method: 'POST', body: { indicatorCode, body } });
+
+/** GET /api/assessments/:id/indicators/:code/history (`historyDto`): audit entries of both ledgers. */
+export interface HistoryEntry {
+  at: string;
+  actorId: string | null;
+  actorEmail: string | null;
+  action: string;
+  ledger: 'response' | 'verification';
+  before: Record<string, unknown> | null;
+  after: Record<string, unknown> | null;
+}
+
+export function useIndicatorHistory(id: string, code: string, enabled: boolean) {
+  return useQuery({
+    queryKey: ['indicator-history', id, code],
+    queryFn: async ({ signal }) =>
+      (
+        await api<{ indicatorCode: string; entries: HistoryEntry[] }>(
+          `/api/assessments/${id}/indicators/${encodeURIComponent(code)}/history`,
+          { signal },
+        )
+      ).entries,
+    enabled,
+    staleTime: 0,
+  });
 }

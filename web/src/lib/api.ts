@@ -131,17 +131,82 @@ async function handle<T>(res: Response, opts: RequestOptions): Promise<T> {
     const type = res.headers.get('content-type') ?? '';
     return (type.includes('application/json') ? await res.json() : await res.text()) as T;
   }
-  let payload: { code?: string; message?: string; messageEn?: string; details?: unknown } = {};
+  let payload: ErrorPayload = {};
   try {
     payload = await res.json();
   } catch {
     // not JSON (proxy error page): fall through with the status only
   }
-  const message =
-    (language === 'en' ? (payload.messageEn ?? payload.message) : payload.message) ?? `HTTP ${res.status}`;
-  const error = new ApiError(res.status, payload.code ?? `HTTP_${res.status}`, message, payload.details);
+  const error = apiErrorOf(res.status, payload);
   if (res.status === 401 && !opts.allowUnauthorized) onUnauthorized?.();
   return Promise.reject(error);
+}
+
+type ErrorPayload = { code?: string; message?: string; messageEn?: string; details?: unknown };
+
+/** The server's error body as an ApiError, in the current language. */
+function apiErrorOf(status: number, payload: ErrorPayload): ApiError {
+  const message =
+    (language === 'en' ? (payload.messageEn ?? payload.message) : payload.message) ?? `HTTP ${status}`;
+  return new ApiError(status, payload.code ?? `HTTP_${status}`, message, payload.details);
+}
+
+/** A GET of a file (report, template): its bytes and Content-Disposition; errors as `api` gives them. */
+export async function apiBlob(
+  path: string,
+  opts: RequestOptions = {},
+): Promise<{ blob: Blob; disposition: string | null }> {
+  const res = await send(path, 'GET', opts);
+  if (!res.ok) return handle<never>(res, opts);
+  return { blob: await res.blob(), disposition: res.headers.get('content-disposition') };
+}
+
+export interface UploadOptions {
+  /** Bytes of the request body sent so far (XHR upload progress; fetch has none). */
+  onProgress?: (loaded: number, total: number) => void;
+  signal?: AbortSignal;
+}
+
+/**
+ * POSTs a multipart form with upload progress: XMLHttpRequest with the same cookie, CSRF header,
+ * error shape, 401 handling and one-time CSRF refresh as `api`.
+ */
+export async function uploadForm<T>(path: string, form: FormData, opts: UploadOptions = {}): Promise<T> {
+  let res = await xhrPost(path, form, opts);
+  if (res.status === 403 && (res.payload as ErrorPayload | null)?.code === 'CSRF_TOKEN_INVALID') {
+    await refreshCsrfToken();
+    res = await xhrPost(path, form, opts);
+  }
+  if (res.status >= 200 && res.status < 300) return res.payload as T;
+  if (res.status === 401) onUnauthorized?.();
+  throw apiErrorOf(res.status, (res.payload ?? {}) as ErrorPayload);
+}
+
+function xhrPost(path: string, form: FormData, opts: UploadOptions) {
+  return new Promise<{ status: number; payload: unknown }>((resolve, reject) => {
+    const xhr = new XMLHttpRequest();
+    xhr.open('POST', path);
+    xhr.withCredentials = true;
+    xhr.setRequestHeader('accept', 'application/json');
+    if (csrfToken) xhr.setRequestHeader('x-csrf-token', csrfToken);
+    xhr.upload.onprogress = (e) => opts.onProgress?.(e.loaded, e.lengthComputable ? e.total : 0);
+    xhr.onload = () => {
+      let payload: unknown = null;
+      try {
+        payload = JSON.parse(xhr.responseText);
+      } catch {
+        // not JSON (proxy error page): the status alone
+      }
+      resolve({ status: xhr.status, payload });
+    };
+    xhr.onerror = () => reject(new NetworkError(new Error('upload failed')));
+    xhr.onabort = () => reject(new DOMException('Upload aborted', 'AbortError'));
+    if (opts.signal) {
+      if (opts.signal.aborted) return reject(new DOMException('Upload aborted', 'AbortError'));
+      opts.signal.addEventListener('abort', () => xhr.abort(), { once: true });
+    }
+    xhr.send(form);
+  });
 }
 
 export const isApiError = (err: unknown, status?: number): err is ApiError =>

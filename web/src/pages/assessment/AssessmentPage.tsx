@@ -5,6 +5,7 @@ import {
   Button,
   Card,
   Checkbox,
+  Divider,
   Grid,
   Group,
   List,
@@ -19,7 +20,7 @@ import {
   Title,
 } from '@mantine/core';
 import { useQueryClient } from '@tanstack/react-query';
-import { useMemo, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { Link, useParams, useSearchParams } from 'react-router';
 import {
   type AssessmentDetail,
@@ -27,23 +28,29 @@ import {
   createLinkEvidence,
   flattenIndicators,
   type ResponseDto,
-  saveResponse,
+  type ResponseInput,
   submitAssessment,
   type TreeNode,
   useAssessment,
   useInstrumentTree,
   useUnitEvidence,
 } from '../../api/assessments';
+import type { EvidenceCreated } from '../../api/evidence';
+import { CommentThread } from '../../components/comments/CommentThread';
+import { IndicatorHistoryButton } from '../../components/comments/IndicatorHistory';
+import { EvidenceUpload } from '../../components/evidence/EvidenceUpload';
 import { Flash, useFlash } from '../../components/Flash';
 import { PageHeader } from '../../components/PageHeader';
 import { PageLoader } from '../../components/PageLoader';
 import { QueryError, useErrorMessage } from '../../components/QueryError';
 import { useI18n } from '../../i18n';
 import { ApiError } from '../../lib/api';
-import { formatNumber } from '../../lib/format';
+import { formatDateTime, formatNumber } from '../../lib/format';
+import { useUser } from '../../lib/session';
+import { SignoffPanel } from './SignoffPanel';
 import { StateBadge } from './StateBadge';
-
-type SaveState = { code: string; status: 'saving' | 'saved' | 'error' | 'conflict'; message?: string };
+import { UnitDownloads } from './UnitDownloads';
+import { type SaveEntry, type SaveQueue, useSaveQueue } from './useSaveQueue';
 
 interface Missing {
   indicatorCode: string;
@@ -55,24 +62,31 @@ interface Missing {
 export default function AssessmentPage() {
   const { assessmentId = '' } = useParams();
   const { t, lang } = useI18n();
+  const user = useUser();
   const detail = useAssessment(assessmentId);
   const tree = useInstrumentTree(assessmentId);
+  const queue = useSaveQueue(assessmentId, user.id);
   const [params, setParams] = useSearchParams();
-  const [saveState, setSaveState] = useState<SaveState | null>(null);
   const [missing, setMissing] = useState<Missing[] | null>(null);
   const [submitError, setSubmitError] = useState<unknown>(null);
   const [submitting, setSubmitting] = useState(false);
   const flash = useFlash();
   const queryClient = useQueryClient();
 
+  const allIndicators = useMemo(
+    () => (tree.data ? flattenIndicators(tree.data.content.nodes) : []),
+    [tree.data],
+  );
   const indicators = useMemo(() => {
-    if (!tree.data || !detail.data) return [];
+    if (!detail.data) return [];
     const applicable = new Set(detail.data.applicableIndicators);
-    return flattenIndicators(tree.data.content.nodes).filter((i) => applicable.has(i.node.code));
-  }, [tree.data, detail.data]);
+    return allIndicators.filter((i) => applicable.has(i.node.code));
+  }, [allIndicators, detail.data]);
 
-  if (detail.isError) return <QueryError error={detail.error} onRetry={() => detail.refetch()} />;
-  if (tree.isError) return <QueryError error={tree.error} onRetry={() => tree.refetch()} />;
+  // A failed background refetch (offline) keeps the page and its unsaved answers on screen.
+  if (detail.isError && !detail.data)
+    return <QueryError error={detail.error} onRetry={() => detail.refetch()} />;
+  if (tree.isError && !tree.data) return <QueryError error={tree.error} onRetry={() => tree.refetch()} />;
   if (!detail.data || !tree.data) return <PageLoader />;
   const a = detail.data;
   const responses = new Map(a.responses.map((r) => [r.indicatorCode, r]));
@@ -87,6 +101,8 @@ export default function AssessmentPage() {
     formatNumber(p.applicable, lang),
   );
   const select = (code: string) => setParams({ indikator: code });
+  const showMissing = (err: ApiError) =>
+    setMissing(((err.details as { missing?: Missing[] })?.missing ?? []) as Missing[]);
 
   const submit = async () => {
     setSubmitting(true);
@@ -97,14 +113,14 @@ export default function AssessmentPage() {
       flash.show(t.assess.submitted);
       await queryClient.invalidateQueries({ queryKey: assessmentKey(a.id) });
     } catch (err) {
-      if (err instanceof ApiError && err.code === 'SUBMISSION_INCOMPLETE') {
-        setMissing(((err.details as { missing?: Missing[] })?.missing ?? []) as Missing[]);
-      } else setSubmitError(err);
+      if (err instanceof ApiError && err.code === 'SUBMISSION_INCOMPLETE') showMissing(err);
+      else setSubmitError(err);
     } finally {
       setSubmitting(false);
     }
   };
 
+  const selectedEntry = selected ? queue.entries[selected.node.code] : undefined;
   return (
     <>
       <PageHeader
@@ -124,6 +140,18 @@ export default function AssessmentPage() {
       />
       <Flash message={flash.message} onClose={flash.clear} />
       {submitError !== null && <QueryError error={submitError} />}
+      {queue.waiting > 0 && (
+        <Alert color="orange" mb="md" data-testid="offline-queue">
+          <Group justify="space-between" gap="sm">
+            <Text size="sm">{t.work.save.waiting(queue.waiting)}</Text>
+            {queue.online && (
+              <Button size="xs" variant="white" color="orange" onClick={queue.retryAll}>
+                {t.work.save.retryNow}
+              </Button>
+            )}
+          </Group>
+        </Alert>
+      )}
       {missing && (
         <Alert color="orange" title={t.assess.missingTitle} mb="md" role="alert" data-testid="missing-list">
           <List size="sm">
@@ -148,6 +176,7 @@ export default function AssessmentPage() {
           {t.assess.readOnly}
         </Alert>
       )}
+      <SignoffPanel assessment={a} onDone={flash.show} onIncomplete={showMissing} />
       <Stack gap={4} mb="md">
         <Progress value={p.applicable ? (100 * p.answered) / p.applicable : 0} aria-label={progressLabel} />
         <Text size="sm" data-testid="progress-text">
@@ -164,6 +193,8 @@ export default function AssessmentPage() {
               {indicators.map(({ node, path }) => {
                 const r = responses.get(node.code);
                 const current = node.code === selectedCode;
+                const entry = queue.entries[node.code];
+                const unsent = entry?.status === 'offline' || entry?.status === 'conflict';
                 return (
                   <li key={node.code} style={{ marginBottom: 4 }}>
                     <Anchor
@@ -186,6 +217,11 @@ export default function AssessmentPage() {
                         {t.assess.confirmAgain}
                       </Badge>
                     )}
+                    {unsent && (
+                      <Badge variant="light" color="orange" size="xs" ml={6}>
+                        {t.work.save.pending}
+                      </Badge>
+                    )}
                   </li>
                 );
               })}
@@ -195,14 +231,14 @@ export default function AssessmentPage() {
         <Grid.Col span={{ base: 12, md: 9 }}>
           {selected && (
             <IndicatorForm
-              key={`${selected.node.code}:${responses.get(selected.node.code)?.version ?? 0}`}
+              key={`${selected.node.code}:${queue.resets[selected.node.code] ?? 0}`}
               assessment={a}
               node={selected.node}
               path={selected.path}
               response={responses.get(selected.node.code)}
               editable={editable.has(selected.node.code)}
-              saveState={saveState?.code === selected.node.code ? saveState : null}
-              onSaveState={setSaveState}
+              entry={selectedEntry}
+              queue={queue}
             />
           )}
           <Group justify="space-between" mt="md">
@@ -223,9 +259,28 @@ export default function AssessmentPage() {
           </Group>
         </Grid.Col>
       </Grid>
+      <UnitDownloads assessment={a} indicators={allIndicators.map((i) => i.node)} />
     </>
   );
 }
+
+/** A saved answer as the input that would save it again. */
+const answerOf = (r: ResponseDto | undefined): ResponseInput => ({
+  level: r?.metricValue != null ? null : (r?.level ?? null),
+  notApplicable: r?.notApplicable ?? false,
+  metricValue: r?.metricValue ?? null,
+  justification: r?.justification ?? null,
+  evidenceIds: r?.evidenceIds ?? [],
+});
+
+/** The form's fields for an answer (metric values written the reader's way). */
+const fieldsOf = (x: ResponseInput, lang: string) => ({
+  level: x.level ? String(x.level) : null,
+  na: x.notApplicable ?? false,
+  metric: lang === 'id' ? (x.metricValue ?? '').replace('.', ',') : (x.metricValue ?? ''),
+  justification: x.justification ?? '',
+  evidenceIds: x.evidenceIds ?? [],
+});
 
 function IndicatorForm({
   assessment: a,
@@ -233,65 +288,89 @@ function IndicatorForm({
   path,
   response,
   editable,
-  saveState,
-  onSaveState,
+  entry,
+  queue,
 }: {
   assessment: AssessmentDetail;
   node: TreeNode;
   path: string[];
   response: ResponseDto | undefined;
   editable: boolean;
-  saveState: SaveState | null;
-  onSaveState: (s: SaveState) => void;
+  entry: SaveEntry | undefined;
+  queue: SaveQueue;
 }) {
   const { t, lang } = useI18n();
   const errorMessage = useErrorMessage();
   const queryClient = useQueryClient();
   const evidence = useUnitEvidence(editable ? a.unit.code : undefined);
-  const [level, setLevel] = useState<string | null>(response?.level ? String(response.level) : null);
-  const [na, setNa] = useState(response?.notApplicable ?? false);
-  const [metric, setMetric] = useState(
-    lang === 'id' ? (response?.metricValue ?? '').replace('.', ',') : (response?.metricValue ?? ''),
+  // The form starts from the answer still waiting to be sent, if any, else from the server's.
+  const [start] = useState(() =>
+    fieldsOf(entry && entry.status !== 'saved' ? entry.input : answerOf(response), lang),
   );
-  const [justification, setJustification] = useState(response?.justification ?? '');
-  const [evidenceIds, setEvidenceIds] = useState<string[]>(response?.evidenceIds ?? []);
+  const [level, setLevel] = useState<string | null>(start.level);
+  const [na, setNa] = useState(start.na);
+  const [metric, setMetric] = useState(start.metric);
+  const [justification, setJustification] = useState(start.justification);
+  const [evidenceIds, setEvidenceIds] = useState<string[]>(start.evidenceIds);
+  /** The server's answer the fields were last in step with. */
+  const synced = useRef(response);
   const [linkUrl, setLinkUrl] = useState('');
   const [linkTitle, setLinkTitle] = useState('');
   const [linkError, setLinkError] = useState<string | null>(null);
   const criteria = (lang === 'en' && node.criteriaEn) || node.criteria || [];
   const metricKind = node.kind === 'metric';
   const verification = a.verifications.find((v) => v.indicatorCode === node.code);
+  const status = entry?.status;
 
-  const save = async () => {
-    onSaveState({ code: node.code, status: 'saving' });
-    try {
-      await saveResponse(a.id, node.code, {
-        ...(metricKind
-          ? { metricValue: na || metric === '' ? null : metric.replace(',', '.') }
-          : { level: na || !level ? null : Number(level) }),
-        notApplicable: na,
-        justification: justification || null,
-        evidenceIds,
-        expectedVersion: response?.version ?? 0,
-      });
-      onSaveState({ code: node.code, status: 'saved' });
-    } catch (err) {
-      if (err instanceof ApiError && err.code === 'VERSION_CONFLICT') {
-        const cur = (err.details as { current?: ResponseDto } | null)?.current;
-        onSaveState({
-          code: node.code,
-          status: 'conflict',
-          message: cur ? `${t.assess.conflict} ${describe(cur)}` : t.assess.conflict,
-        });
-      } else onSaveState({ code: node.code, status: 'error', message: errorMessage(err) });
-    }
-    await queryClient.invalidateQueries({ queryKey: assessmentKey(a.id) });
+  const input = (ids = evidenceIds): ResponseInput => ({
+    ...(metricKind
+      ? { metricValue: na || metric === '' ? null : metric.replace(',', '.') }
+      : { level: na || !level ? null : Number(level) }),
+    notApplicable: na,
+    justification: justification || null,
+    evidenceIds: ids,
+    expectedVersion: response?.version ?? 0,
+  });
+  // The upload finishes after its click: it links the file to the answer as the form is then.
+  const latest = useRef({ input, evidenceIds });
+  latest.current = { input, evidenceIds };
+  // "Tersimpan" only while the form still shows what was saved.
+  const shown = status === 'saved' && entry && !sameAnswer(input(), entry.input) ? undefined : status;
+
+  const save = () => queue.save(node.code, input());
+
+  // A newer answer from the server (this user's own save, a template import, another person)
+  // replaces the fields only while they hold nothing the user has not saved.
+  useEffect(() => {
+    const before = synced.current;
+    if (!response || response.version === before?.version) return;
+    synced.current = response;
+    const now = latest.current.input();
+    const pristine =
+      sameAnswer(now, answerOf(before)) || (entry?.status === 'saved' && sameAnswer(now, entry.input));
+    if (!pristine || (entry && entry.status !== 'saved')) return;
+    const f = fieldsOf(answerOf(response), lang);
+    setLevel(f.level);
+    setNa(f.na);
+    setMetric(f.metric);
+    setJustification(f.justification);
+    setEvidenceIds(f.evidenceIds);
+  }, [response, entry, lang]);
+
+  const onUploaded = async (item: EvidenceCreated) => {
+    const now = latest.current.evidenceIds;
+    const ids = now.includes(item.id) ? now : [...now, item.id];
+    setEvidenceIds(ids);
+    await Promise.all([
+      queue.save(node.code, latest.current.input(ids)),
+      queryClient.invalidateQueries({ queryKey: ['unit-evidence', a.unit.code] }),
+    ]);
   };
 
-  const describe = (r: ResponseDto) =>
+  const describe = (r: Pick<ResponseDto, 'notApplicable' | 'metricValue' | 'level'>) =>
     r.notApplicable
       ? t.assess.notApplicable
-      : r.metricValue !== null
+      : r.metricValue !== null && r.metricValue !== undefined
         ? `${t.assess.metricValue}: ${r.metricValue}`
         : r.level
           ? t.assess.level(r.level)
@@ -312,9 +391,12 @@ function IndicatorForm({
 
   return (
     <Card withBorder padding="lg" data-testid="indicator-form">
-      <Text size="xs" c="dimmed">
-        {path.join(' › ')}
-      </Text>
+      <Group justify="space-between" align="flex-start" gap="xs" wrap="wrap">
+        <Text size="xs" c="dimmed" style={{ flex: '1 1 12rem' }}>
+          {path.join(' › ')}
+        </Text>
+        <IndicatorHistoryButton assessmentId={a.id} indicatorCode={node.code} />
+      </Group>
       <Title order={2} size="h4" mb="xs">
         {node.code} {node.name}
       </Title>
@@ -427,6 +509,7 @@ function IndicatorForm({
             )}
           </Stack>
         </Checkbox.Group>
+        {editable && <EvidenceUpload unitCode={a.unit.code} onUploaded={onUploaded} />}
         {editable && (
           <Card withBorder padding="sm">
             <Text fw={600} size="sm" mb="xs">
@@ -464,26 +547,120 @@ function IndicatorForm({
           </Alert>
         )}
         {editable && (
-          <Group gap="sm">
-            <Button onClick={save} loading={saveState?.status === 'saving'}>
+          <Group gap="sm" align="flex-start">
+            <Button onClick={save} loading={status === 'saving'}>
               {t.assess.saveIndicator}
             </Button>
-            <div role="status" aria-live="polite" data-testid="save-status">
-              {saveState?.status === 'saving' && <Text size="sm">{t.common.saving}</Text>}
-              {saveState?.status === 'saved' && (
+            <div role="status" aria-live="polite" data-testid="save-status" data-status={shown}>
+              {status === 'saving' && <Text size="sm">{t.work.save.saving}</Text>}
+              {shown === 'saved' && (
                 <Text size="sm" c="teal.8">
-                  {t.assess.saved}
+                  {t.work.save.saved}
                 </Text>
               )}
-              {(saveState?.status === 'error' || saveState?.status === 'conflict') && (
+              {status === 'offline' && (
+                <>
+                  <Text size="sm" c="orange.9" fw={600}>
+                    {t.work.save.offline}
+                  </Text>
+                  <Text size="xs" c="dimmed">
+                    {t.work.save.offlineHint}
+                  </Text>
+                </>
+              )}
+              {status === 'error' && (
                 <Text size="sm" c="red.8">
-                  {saveState.message}
+                  {errorMessage(entry?.error)}
+                </Text>
+              )}
+              {status === 'conflict' && (
+                <Text size="sm" c="red.8">
+                  {t.work.save.conflictTitle}
                 </Text>
               )}
             </div>
           </Group>
         )}
+        {status === 'conflict' && entry && (
+          <Alert color="orange" title={t.work.save.conflictTitle} data-testid="save-conflict">
+            <SimpleGrid cols={{ base: 1, sm: 2 }} spacing="sm">
+              <Stack gap={2}>
+                <Text size="sm" fw={600}>
+                  {entry.current
+                    ? t.work.save.conflictServer(
+                        entry.current.updatedBy?.name ?? t.work.history.system,
+                        entry.current.updatedAt ? formatDateTime(entry.current.updatedAt, lang) : '—',
+                      )
+                    : t.work.save.conflictServerNone}
+                </Text>
+                {entry.current && <AnswerSummary answer={entry.current} describe={describe} />}
+              </Stack>
+              <Stack gap={2}>
+                <Text size="sm" fw={600}>
+                  {t.work.save.conflictMine}
+                </Text>
+                <AnswerSummary
+                  answer={{
+                    notApplicable: entry.input.notApplicable ?? false,
+                    metricValue: entry.input.metricValue ?? null,
+                    level: entry.input.level ?? null,
+                    justification: entry.input.justification ?? null,
+                    evidenceIds: entry.input.evidenceIds ?? [],
+                  }}
+                  describe={describe}
+                />
+              </Stack>
+            </SimpleGrid>
+            <Group gap="xs" mt="sm">
+              <Button size="xs" onClick={() => queue.resolve(node.code, 'mine')}>
+                {t.work.save.keepMine}
+              </Button>
+              <Button size="xs" variant="default" onClick={() => queue.resolve(node.code, 'theirs')}>
+                {t.work.save.takeServer}
+              </Button>
+            </Group>
+          </Alert>
+        )}
+        <Divider />
+        <CommentThread
+          assessmentId={a.id}
+          indicatorCode={node.code}
+          canComment={a.allowedActions.includes('comment')}
+        />
       </Stack>
     </Card>
+  );
+}
+
+/** The same answer as the server would store it (justification trimmed, decimals by value). */
+const sameAnswer = (x: ResponseInput, y: ResponseInput) =>
+  (x.level ?? null) === (y.level ?? null) &&
+  (x.notApplicable ?? false) === (y.notApplicable ?? false) &&
+  sameDecimal(x.metricValue ?? null, y.metricValue ?? null) &&
+  (x.justification ?? '').trim() === (y.justification ?? '').trim() &&
+  [...(x.evidenceIds ?? [])].sort().join() === [...(y.evidenceIds ?? [])].sort().join();
+const sameDecimal = (a: string | null, b: string | null) =>
+  a === b || (a !== null && b !== null && Number(a) === Number(b));
+
+function AnswerSummary({
+  answer,
+  describe,
+}: {
+  answer: Pick<ResponseDto, 'notApplicable' | 'metricValue' | 'level' | 'justification' | 'evidenceIds'>;
+  describe: (r: Pick<ResponseDto, 'notApplicable' | 'metricValue' | 'level'>) => string;
+}) {
+  const { t } = useI18n();
+  return (
+    <>
+      <Text size="sm">{describe(answer)}</Text>
+      {answer.justification && (
+        <Text size="xs" style={{ whiteSpace: 'pre-wrap' }}>
+          {t.work.save.justificationShort}: {answer.justification}
+        </Text>
+      )}
+      <Text size="xs" c="dimmed">
+        {t.work.save.evidenceCount(answer.evidenceIds.length)}
+      </Text>
+    </>
   );
 }

@@ -1,6 +1,7 @@
 import {
   Alert,
   Anchor,
+  Box,
   Button,
   Card,
   Checkbox,
@@ -14,7 +15,7 @@ import {
   Title,
 } from '@mantine/core';
 import { useQueryClient } from '@tanstack/react-query';
-import { useMemo, useState } from 'react';
+import { useId, useMemo, useState } from 'react';
 import { useParams } from 'react-router';
 import {
   type AssessmentDetail,
@@ -30,6 +31,9 @@ import {
   useReasonCatalogue,
   type VerificationDto,
 } from '../../api/assessments';
+import { CommentThread } from '../../components/comments/CommentThread';
+import { IndicatorHistoryButton } from '../../components/comments/IndicatorHistory';
+import { EvidencePreview } from '../../components/evidence/EvidencePreview';
 import { Flash, useFlash } from '../../components/Flash';
 import { PageHeader } from '../../components/PageHeader';
 import { PageLoader } from '../../components/PageLoader';
@@ -56,8 +60,9 @@ export default function ReviewPage() {
     return flattenIndicators(tree.data.content.nodes).filter((i) => applicable.has(i.node.code));
   }, [tree.data, detail.data]);
 
-  if (detail.isError) return <QueryError error={detail.error} onRetry={() => detail.refetch()} />;
-  if (tree.isError) return <QueryError error={tree.error} onRetry={() => tree.refetch()} />;
+  if (detail.isError && !detail.data)
+    return <QueryError error={detail.error} onRetry={() => detail.refetch()} />;
+  if (tree.isError && !tree.data) return <QueryError error={tree.error} onRetry={() => tree.refetch()} />;
   if (!detail.data || !tree.data) return <PageLoader />;
   const a = detail.data;
   const canVerify = a.allowedActions.includes('verify');
@@ -176,7 +181,13 @@ function ReviewItem({
   const [stage, setStage] = useState(verification?.stage ?? 'dokumen');
   const [note, setNote] = useState(verification?.note ?? '');
   const [status, setStatus] = useState<string | null>(null);
+  const [previewId, setPreviewId] = useState<string | null>(null);
+  const [discussion, setDiscussion] = useState(false);
+  const ids = useId();
   const criteria = (lang === 'en' && node.criteriaEn) || node.criteria || [];
+  const evidence = response?.evidence ?? [];
+  const previewed = evidence.find((e) => e.id === previewId);
+  const comments = a.commentCounts?.[node.code] ?? 0;
 
   const save = async () => {
     setStatus(t.common.saving);
@@ -219,18 +230,44 @@ function ReviewItem({
               {response.justification}
             </Text>
           )}
-          {(response?.evidence ?? []).length > 0 && (
+          {evidence.length > 0 && (
             <Stack gap={2} mt="xs">
               <Text fw={600} size="sm">
                 {t.assess.evidence}
               </Text>
-              {response!.evidence.map((e) => (
-                <Anchor key={e.id} href={e.url ?? e.downloadUrl ?? undefined} target="_blank" size="sm">
-                  {e.title}
-                </Anchor>
+              {evidence.map((e) => (
+                <Group key={e.id} gap="xs" wrap="wrap">
+                  <Anchor href={e.url ?? e.downloadUrl ?? undefined} target="_blank" size="sm">
+                    {e.title}
+                  </Anchor>
+                  <Text span size="xs" c="dimmed">
+                    {e.kind === 'link' ? t.work.preview.link : t.work.preview.file}
+                  </Text>
+                  {e.kind === 'file' && previewable(e.originalName) && (
+                    <Button
+                      size="compact-xs"
+                      variant="light"
+                      aria-expanded={previewId === e.id}
+                      aria-controls={`${ids}-preview`}
+                      aria-label={
+                        previewId === e.id ? t.work.preview.hide : t.work.preview.showLabel(e.title)
+                      }
+                      onClick={() => setPreviewId(previewId === e.id ? null : e.id)}
+                    >
+                      {previewId === e.id ? t.work.preview.hide : t.work.preview.show}
+                    </Button>
+                  )}
+                </Group>
               ))}
             </Stack>
           )}
+          <div id={`${ids}-preview`}>
+            {previewed && (
+              <Box mt="xs">
+                <EvidencePreview evidenceId={previewed.id} title={previewed.title} />
+              </Box>
+            )}
+          </div>
         </Grid.Col>
         <Grid.Col span={{ base: 12, md: 6 }}>
           {verification?.stale && (
@@ -290,6 +327,32 @@ function ReviewItem({
           </Stack>
         </Grid.Col>
       </Grid>
+      <Group gap="xs" mt="sm">
+        <Button
+          size="xs"
+          variant="subtle"
+          aria-expanded={discussion}
+          aria-controls={`${ids}-discussion`}
+          onClick={() => setDiscussion((d) => !d)}
+        >
+          {t.work.comments.count(comments)}
+        </Button>
+        <IndicatorHistoryButton assessmentId={a.id} indicatorCode={node.code} />
+      </Group>
+      <div id={`${ids}-discussion`}>
+        {discussion && (
+          <Box mt="xs">
+            <CommentThread
+              assessmentId={a.id}
+              indicatorCode={node.code}
+              canComment={a.allowedActions.includes('comment')}
+            />
+          </Box>
+        )}
+      </div>
     </Card>
   );
 }
+
+/** Files the server previews inline (PDF, PNG, JPEG): their stored name carries the real type. */
+const previewable = (name: string | null) => !!name && /\.(pdf|png|jpe?g|jpe|jfif)$/i.test(name);

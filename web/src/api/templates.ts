@@ -1,0 +1,79 @@
+import { ApiError, api, apiBlob } from '../lib/api';
+
+export const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+
+/** One problem of an uploaded template (src/modules/reports/reports.template.ts `TemplateProblem`). */
+export interface TemplateProblem {
+  sheet: string | null;
+  row: number | null;
+  /** Column letter, e.g. "G". */
+  column: string | null;
+  columnHeader: string | null;
+  indicatorCode?: string;
+  message: string;
+  messageEn: string;
+}
+
+/** POST /api/assessments/:id/template (reports.routes.ts `templateImportResult`). */
+export interface TemplateImportResult {
+  saved: string[];
+  unchanged: number;
+  problems: TemplateProblem[];
+  importValid: boolean;
+}
+
+export const templateUrl = (assessmentId: string) => `/api/assessments/${assessmentId}/template.xlsx`;
+export const reportUrl = (assessmentId: string, format: 'pdf' | 'xlsx') =>
+  `/api/assessments/${assessmentId}/report.${format}`;
+
+/**
+ * Uploads a filled template. Without `importValid` any problem means nothing is saved: the server
+ * answers 400 with the problems in `details` (see `templateProblems`).
+ */
+export const importTemplate = (assessmentId: string, file: File, importValid: boolean) =>
+  api<TemplateImportResult>(`/api/assessments/${assessmentId}/template`, {
+    method: 'POST',
+    body: file,
+    contentType: XLSX_TYPE,
+    query: { importValid: importValid ? 'true' : undefined },
+  });
+
+/** The sheet/row/column problems of a refused template upload (400), else none. */
+export function templateProblems(err: unknown): TemplateProblem[] {
+  if (!(err instanceof ApiError) || !Array.isArray(err.details)) return [];
+  return err.details.filter(
+    (d): d is TemplateProblem => !!d && typeof d === 'object' && 'message' in d && 'sheet' in d,
+  );
+}
+
+/** The file name of a download, from its Content-Disposition (RFC 6266 `filename*` first). */
+export function filenameOf(disposition: string | null, fallback: string): string {
+  if (!disposition) return fallback;
+  const star = /filename\*\s*=\s*UTF-8''([^;]+)/i.exec(disposition);
+  if (star) {
+    try {
+      return decodeURIComponent(star[1]!.trim());
+    } catch {
+      // malformed: fall through to the plain name
+    }
+  }
+  const plain = /filename\s*=\s*"?([^";]+)"?/i.exec(disposition);
+  return plain?.[1]?.trim() || fallback;
+}
+
+/**
+ * Downloads a generated file (report, template) with the session cookie. The file is fetched
+ * first, so a refusal or failure becomes an error the page shows in place instead of a JSON
+ * page in a new tab; then it is saved under the server's file name.
+ */
+export async function downloadFile(url: string, fallbackName: string, signal?: AbortSignal): Promise<void> {
+  const { blob, disposition } = await apiBlob(url, { signal });
+  const href = URL.createObjectURL(blob);
+  const a = document.createElement('a');
+  a.href = href;
+  a.download = filenameOf(disposition, fallbackName);
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(href), 60_000);
+}
