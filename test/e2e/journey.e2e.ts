@@ -1,6 +1,15 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { apiClient, heading, launchBrowser, openPage, screenshot, signIn, textOf } from './browser.js';
+import {
+  apiClient,
+  heading,
+  launchBrowser,
+  openPage,
+  samplePdf,
+  screenshot,
+  signIn,
+  textOf,
+} from './browser.js';
 
 let browser: Browser;
 beforeAll(async () => {
@@ -99,16 +108,38 @@ describe('evaluation journey', () => {
   });
 });
 
-describe('evaluation journey: submit, verify, return, fix, finalise', () => {
-  it('takes the Diskominfo assessment from draft through return and fix to final', async () => {
+describe('evaluation journey: submit, verify, return, fix, finalise, publish', () => {
+  it('takes a Diskominfo assessment from draft to the public results page', async () => {
+    const coordinatorApi = await apiClient('koordinator@mercusuar.test');
     const operatorApi = await apiClient('operator.diskominfo@mercusuar.test');
     const assessorApi = await apiClient('asesor@mercusuar.test');
-    // Arrange: the open cycle's Diskominfo assessment, every indicator answered except INF-02.
-    const { items: cycles } = (await operatorApi('GET', '/api/cycles')) as {
-      items: Array<{ id: string; status: string }>;
+
+    // Arrange: a cycle of its own (one unit, so it can be published without touching the demo's
+    // open cycle), with the demo assessor assigned, opened now.
+    const { items: instruments } = (await coordinatorApi('GET', '/api/instruments')) as {
+      items: Array<{ code: string; versions: Array<{ id: string; status: string }> }>;
     };
-    const open = cycles.find((c) => c.status === 'open')!;
-    const { items } = (await operatorApi('GET', `/api/cycles/${open.id}/assessments`)) as {
+    const idpd = instruments.find((i) => i.code === 'idpd')!.versions.find((v) => v.status === 'published')!;
+    const assessor = (await assessorApi('GET', '/api/auth/session')) as { user: { id: string } };
+    const day = 86_400_000;
+    const at = (d: number) => new Date(Date.now() + d * day).toISOString();
+    const cycleName = `Uji perjalanan e2e ${Date.now().toString(36)}`;
+    const cycle = (await coordinatorApi('POST', '/api/cycles', {
+      name: cycleName,
+      periodStart: '2026-01-01',
+      periodEnd: '2026-12-31',
+      instrumentVersionId: idpd.id,
+      scopeUnitCode: '61-DISKOMINFO',
+      phases: [
+        { phase: 'mandiri', startsAt: at(-1), endsAt: at(9) },
+        { phase: 'dokumen', startsAt: at(9), endsAt: at(19) },
+        { phase: 'interviu', startsAt: at(19), endsAt: at(24) },
+        { phase: 'finalisasi', startsAt: at(24), endsAt: at(29) },
+      ],
+      assessors: [{ unitCode: '61-DISKOMINFO', userIds: [assessor.user.id] }],
+    })) as { id: string };
+    await coordinatorApi('POST', `/api/cycles/${cycle.id}/open`);
+    const { items } = (await operatorApi('GET', `/api/cycles/${cycle.id}/assessments`)) as {
       items: Array<{ id: string; unit: { code: string } }>;
     };
     const id = items.find((a) => a.unit.code === '61-DISKOMINFO')!.id;
@@ -136,6 +167,7 @@ describe('evaluation journey: submit, verify, return, fix, finalise', () => {
       responses: Array<{ indicatorCode: string; version: number }>;
     };
     const versions = new Map(detail.responses.map((r) => [r.indicatorCode, r.version]));
+    // Every indicator answered over HTTP except INF-02, which the operator does on screen.
     for (const code of tree.applicableIndicators) {
       if (code === 'INF-02') continue;
       await operatorApi('PUT', `/api/assessments/${id}/responses/${code}`, {
@@ -146,19 +178,28 @@ describe('evaluation journey: submit, verify, return, fix, finalise', () => {
       });
     }
 
-    // The operator answers the last indicator on screen and submits.
+    // The operator answers the last indicator on screen, uploads its evidence (a PDF) and submits.
     const op = await openPage(browser);
     try {
       await signIn(op.page, 'operator.diskominfo@mercusuar.test');
       await op.page.goto(`/penilaian/${id}?indikator=INF-02`);
       await heading(op.page, /^INF-02/, 2).waitFor();
-      await op.page.getByLabel(/^Nilai terukur/).fill('99,5');
-      await op.page
-        .getByLabel(evidence.length ? /Dokumen pendukung/ : /.^/)
-        .first()
-        .check();
-      await op.page.getByRole('button', { name: 'Simpan jawaban' }).click();
-      await op.page.getByTestId('save-status').getByText('Tersimpan').waitFor();
+      const form = op.page.getByTestId('indicator-form');
+      await form.getByLabel(/^Nilai terukur/).fill('99,5');
+      await form.getByRole('button', { name: 'Simpan jawaban' }).click();
+      await form.getByTestId('save-status').getByText('Tersimpan').waitFor();
+      await form.getByLabel('Berkas bukti').setInputFiles({
+        name: 'laporan-kecepatan-internet.pdf',
+        mimeType: 'application/pdf',
+        buffer: samplePdf('Laporan uji kecepatan internet (uji e2e)'),
+      });
+      await form.getByLabel('Judul berkas').fill('Laporan uji kecepatan internet (e2e)');
+      await form.getByRole('button', { name: 'Unggah dan lampirkan' }).click();
+      await form.getByTestId('upload-done').waitFor();
+      await form.getByTestId('save-status').getByText('Tersimpan').waitFor();
+      expect(
+        await form.getByRole('checkbox', { name: 'Laporan uji kecepatan internet (e2e)' }).isChecked(),
+      ).toBe(true);
       await op.page.getByRole('button', { name: 'Kirim penilaian' }).click();
       await op.page.getByTestId('flash').getByText('Penilaian telah dikirim.').waitFor();
       op.assertNoErrors();
@@ -166,16 +207,17 @@ describe('evaluation journey: submit, verify, return, fix, finalise', () => {
       await op.close();
     }
 
-    // The assessor verifies one indicator on screen, then returns INF-02.
+    // The assessor lowers INF-04 from 3 to 2 on screen, then returns INF-02.
     const as = await openPage(browser);
     try {
       await signIn(as.page, 'asesor@mercusuar.test');
       await as.page.goto(`/verifikasi/${id}`);
       const item = as.page.getByTestId('review-INF-04');
-      await item.getByLabel('Tingkat terverifikasi').selectOption('3');
-      await item.getByLabel('Alasan').selectOption('sesuai');
+      await item.getByLabel('Tingkat terverifikasi').selectOption('2');
+      await item.getByLabel('Alasan').selectOption('bukti_tidak_memadai');
       await item.getByRole('button', { name: 'Simpan verifikasi' }).click();
       await item.getByText('Verifikasi tersimpan').waitFor();
+      await screenshot(as.page, 'review');
       await as.page.getByLabel(/^INF-02/).check();
       await as.page.getByLabel('Pesan untuk unit').fill('Lampirkan hasil uji kecepatan bulanan.');
       await as.page.getByRole('button', { name: 'Kembalikan' }).click();
@@ -207,9 +249,10 @@ describe('evaluation journey: submit, verify, return, fix, finalise', () => {
     const resubmitted = (await assessorApi('GET', `/api/assessments/${id}`)) as {
       state: string;
       responses: Array<{ indicatorCode: string; level: number | null; metricValue: string | null }>;
-      verifications: Array<{ indicatorCode: string; version: number; stale: boolean }>;
+      verifications: Array<{ indicatorCode: string; version: number; stale: boolean; level: number | null }>;
     };
     expect(resubmitted.state).toBe('resubmitted');
+    expect(resubmitted.verifications.find((v) => v.indicatorCode === 'INF-04')?.level).toBe(2);
     for (const r of resubmitted.responses) {
       const v = resubmitted.verifications.find((x) => x.indicatorCode === r.indicatorCode);
       if (v && !v.stale) continue;
@@ -231,13 +274,13 @@ describe('evaluation journey: submit, verify, return, fix, finalise', () => {
       await as2.close();
     }
 
-    // The coordinator finalises it from the progress board.
+    // The coordinator finalises it from the progress board, then publishes the cycle.
     const co = await openPage(browser);
     try {
       await signIn(co.page, 'koordinator@mercusuar.test');
       await co.page.goto('/admin/siklus');
       await heading(co.page, 'Siklus evaluasi').waitFor();
-      await co.page.getByLabel('Siklus', { exact: true }).selectOption(open.id);
+      await co.page.getByLabel('Siklus', { exact: true }).selectOption(cycle.id);
       const row = co.page.locator('tbody tr').filter({ hasText: 'Dinas Komunikasi dan Informatika' });
       await row.getByRole('button', { name: 'Finalisasi' }).click();
       await co.page
@@ -245,11 +288,35 @@ describe('evaluation journey: submit, verify, return, fix, finalise', () => {
         .getByText(/difinalisasi/)
         .waitFor();
       await screenshot(co.page, 'cycles-board');
+      const cycleRow = co.page.locator('tbody tr').filter({ hasText: cycleName });
+      await cycleRow.getByRole('button', { name: 'Publikasikan' }).click();
+      await co.page.getByTestId('flash').getByText('Siklus dipublikasikan.').waitFor();
       co.assertNoErrors();
     } finally {
       await co.close();
     }
-    const final = (await assessorApi('GET', `/api/assessments/${id}`)) as { state: string };
-    expect(final.state).toBe('final');
+    const results = (await coordinatorApi('GET', `/api/cycles/${cycle.id}/results`)) as {
+      cycle: { status: string };
+      units: Array<{ unit: { code: string }; verifiedIndex: string; selfIndex: string; predicate: string }>;
+    };
+    expect(results.cycle.status).toBe('published');
+    const mine = results.units.find((u) => u.unit.code === '61-DISKOMINFO')!;
+    // The lowered level shows: verified below self.
+    expect(Number(mine.verifiedIndex)).toBeLessThan(Number(mine.selfIndex));
+
+    // Anyone, without signing in, sees the unit's index and predicate on the public page.
+    const pub = await openPage(browser);
+    try {
+      await pub.page.goto(`/hasil/${cycle.id}`);
+      await heading(pub.page, cycleName).waitFor();
+      const unitRow = pub.page.locator('tr').filter({ hasText: 'Dinas Komunikasi dan Informatika' }).first();
+      const text = await textOf(unitRow);
+      expect(text).toContain(mine.verifiedIndex.replace('.', ','));
+      expect(text).toContain(mine.predicate);
+      await screenshot(pub.page, 'public-results-published');
+      pub.assertNoErrors();
+    } finally {
+      await pub.close();
+    }
   });
 });
