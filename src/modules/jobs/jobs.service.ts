@@ -143,8 +143,15 @@ export function jobsServiceFactory(db: Db, config: { dataDir: string }) {
         );
       }
       const full = path.resolve(filesRoot, job.result.file);
-      if (!full.startsWith(filesRoot + path.sep) || !fs.existsSync(full)) {
-        throw new NotFoundError('Berkas hasil pekerjaan', id);
+      if (!full.startsWith(filesRoot + path.sep)) throw new NotFoundError('Berkas hasil pekerjaan', id);
+      if (!fs.existsSync(full)) {
+        throw new AppError(
+          410,
+          'JOB_FILE_EXPIRED',
+          'Berkas hasil pekerjaan ini sudah dihapus (berkas disimpan 7 hari). Jalankan pekerjaan itu lagi.',
+          { jobId: id },
+          'This job’s file has been deleted (files are kept for 7 days). Run the job again.',
+        );
       }
       return { ...job.result, stream: fs.createReadStream(full) };
     },

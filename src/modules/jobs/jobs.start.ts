@@ -1,6 +1,6 @@
 import type { Services } from '../../app.js';
 import type { Database } from '../../db/client.js';
-import { BATCH_KIND, reportsBatchHandler } from '../reports/reports.batch.js';
+import { BATCH_KIND, reportsBatchHandler, sweepBatchFiles } from '../reports/reports.batch.js';
 import { createJobRunner, type JobHandler, type JobRunner, type JobRunnerOptions } from './jobs.runner.js';
 
 /** Every kind of background job and its handler. */
@@ -22,9 +22,15 @@ export function startJobRunner(
   const runner = createJobRunner(database.db, { ...opts, handlers: jobHandlers(services) });
   const unsubscribe = services.jobs.onEnqueue(() => runner.kick());
   runner.start();
+  // Old batch files go at start and then every six hours (reports.batch.ts: BATCH_RETENTION_MS).
+  const sweep = () => void sweepBatchFiles(services.jobs.filesRoot).catch(() => {});
+  sweep();
+  const sweeper = setInterval(sweep, 6 * 60 * 60 * 1000);
+  sweeper.unref();
   return {
     ...runner,
     async stop() {
+      clearInterval(sweeper);
       unsubscribe();
       await runner.stop();
     },

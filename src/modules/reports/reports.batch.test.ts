@@ -10,7 +10,7 @@ import { jobs } from '../../db/schema/index.js';
 import { seedDemoIfEmpty } from '../../seed/demo.js';
 import { createJobRunner } from '../jobs/jobs.runner.js';
 import { buildFinishedCycle, type FixtureCycle } from './fixtures.test-helpers.js';
-import { BATCH_KIND, reportsBatchHandler } from './reports.batch.js';
+import { BATCH_KIND, BATCH_RETENTION_MS, reportsBatchHandler, sweepBatchFiles } from './reports.batch.js';
 import type { ReportsService } from './reports.service.js';
 
 let t: TestApp;
@@ -133,5 +133,21 @@ describe('batch of all unit reports', () => {
     }
     const row = await t.database.db.query.jobs.findFirst({ where: eq(jobs.id, job.id) });
     expect(row!.attempts).toBe(1);
+
+    // Retention: a sweep keeps fresh files, removes old ZIPs and idle part folders; an expired
+    // job's download says so (410) instead of a bare 404.
+    const batchDir = path.join(dataDir, 'reports', 'batch');
+    const oldParts = path.join(batchDir, 'stale-job', 'parts');
+    fs.mkdirSync(oldParts, { recursive: true });
+    expect(await sweepBatchFiles(path.join(dataDir, 'reports'))).toEqual([]);
+    const longAgo = new Date(Date.now() - BATCH_RETENTION_MS - 60_000);
+    fs.utimesSync(path.join(batchDir, `${job.id}.zip`), longAgo, longAgo);
+    fs.utimesSync(path.join(batchDir, 'stale-job'), longAgo, longAgo);
+    expect((await sweepBatchFiles(path.join(dataDir, 'reports'))).sort()).toEqual(
+      [`${job.id}.zip`, 'stale-job'].sort(),
+    );
+    const expired = await coordinator.get(`/api/jobs/${job.id}/download`);
+    expect(expired.statusCode).toBe(410);
+    expect(expired.json().code).toBe('JOB_FILE_EXPIRED');
   });
 });

@@ -17,6 +17,38 @@ import type { ReportsService } from './reports.service.js';
 
 export const BATCH_KIND = 'reports.batch';
 
+/** How long a finished ZIP (and the parts of a job that never finished) stays on disk. */
+export const BATCH_RETENTION_MS = 7 * 24 * 60 * 60 * 1000;
+
+/**
+ * Deletes batch ZIPs and leftover part folders older than the retention (by modification time),
+ * so DATA_DIR does not grow with every run. A job still running touches its parts folder with
+ * each rendered report, so only a folder idle for the whole retention is removed. Returns the
+ * names removed.
+ */
+export async function sweepBatchFiles(
+  filesRoot: string,
+  now = Date.now(),
+  maxAgeMs = BATCH_RETENTION_MS,
+): Promise<string[]> {
+  const dir = path.join(filesRoot, 'batch');
+  let names: string[];
+  try {
+    names = await fsp.readdir(dir);
+  } catch {
+    return [];
+  }
+  const removed: string[] = [];
+  for (const name of names) {
+    const full = path.join(dir, name);
+    const stat = await fsp.stat(full).catch(() => null);
+    if (!stat || now - stat.mtimeMs <= maxAgeMs) continue;
+    await fsp.rm(full, { recursive: true, force: true });
+    removed.push(name);
+  }
+  return removed;
+}
+
 export interface BatchPayload {
   cycleId: string;
   cycleName: string;
