@@ -24,9 +24,7 @@
  * Errors name their cell (`Node!H12`, `'Model Level'!G3`) in `details[].path`, with the JSON path
  * of the converted document in `details[].jsonPath` when the validator found it.
  */
-import { Writable } from 'node:stream';
 import ExcelJS from 'exceljs';
-import yauzl from 'yauzl';
 import {
   type DecimalInput,
   type Instrument,
@@ -39,6 +37,14 @@ import {
   validateInstrument,
 } from '../../domain/instrument/index.js';
 import { AppError, ValidationError } from '../../lib/errors.js';
+import {
+  checkWorkbook,
+  loadWorkbook,
+  problemText,
+  type WorkbookGuard,
+  type WorkbookLimits,
+  type WorkbookProblem,
+} from '../../lib/workbook-guard.js';
 
 export const SHEETS = {
   meta: 'Instrumen',
@@ -52,8 +58,17 @@ export const SHEETS = {
 
 export const XLSX_MIME = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 
-/** Guards for untrusted workbooks: an XLSX is a zip, and a zip can inflate far beyond its size. */
-export const WORKBOOK_LIMITS = { maxUncompressedBytes: 50 * 1024 * 1024, maxEntries: 2_000 };
+/**
+ * Limits for an uploaded instrument workbook (lib/workbook-guard.ts says what each one guards); a
+ * large instrument has a few hundred nodes of about 40 columns.
+ */
+export const WORKBOOK_LIMITS: WorkbookLimits = {
+  maxUncompressedBytes: 50 * 1024 * 1024,
+  maxEntries: 2_000,
+  maxRows: 50_000,
+  maxCells: 500_000,
+  maxSharedStrings: 500_000,
+};
 
 /** Excel's limit on the text in one cell. */
 const MAX_CELL_CHARS = 32_767;
@@ -561,16 +576,8 @@ export async function instrumentToWorkbook(instrument: Instrument): Promise<Buff
 
 // ------------------------------------------------------------------------------------ reading
 
-function tooLarge(limit: number): AppError {
-  const mb = Math.round(limit / 1024 / 1024);
-  return new AppError(
-    413,
-    'PAYLOAD_TOO_LARGE',
-    `Berkas XLSX ditolak: isinya melebihi ${mb} MB setelah diekstrak.`,
-    { limitBytes: limit },
-    `XLSX rejected: it expands beyond ${mb} MB when unzipped.`,
-  );
-}
+const tooLarge = (message: string, messageEn: string, details: object) =>
+  new AppError(413, 'PAYLOAD_TOO_LARGE', message, details, messageEn);
 
 const notWorkbook = (why: string, whyEn: string) =>
   new ValidationError(
@@ -579,69 +586,32 @@ const notWorkbook = (why: string, whyEn: string) =>
     `The file is not a readable Excel workbook (.xlsx): ${whyEn}.`,
   );
 
-/**
- * Checks a zip before exceljs inflates it: entry count, declared sizes and the real inflated size
- * of every entry (yauzl stops an entry that inflates past its declared size), so a small upload
- * cannot expand into gigabytes. Too big → 413; not a workbook or corrupt → 400.
- */
-export async function assertSafeWorkbook(buf: Buffer, limits = WORKBOOK_LIMITS): Promise<void> {
-  if (buf.length < 4 || buf.readUInt32LE(0) !== 0x04034b50) {
-    throw notWorkbook('bukan arsip ZIP', 'not a ZIP archive');
-  }
-  const zip = await new Promise<yauzl.ZipFile>((resolve, reject) =>
-    yauzl.fromBuffer(buf, { lazyEntries: true, validateEntrySizes: true }, (err, z) =>
-      err || !z ? reject(err ?? new Error('zip')) : resolve(z),
-    ),
-  ).catch(() => {
-    throw notWorkbook('arsip ZIP rusak', 'corrupt ZIP archive');
-  });
-  if (zip.entryCount > limits.maxEntries) {
-    zip.close();
-    throw notWorkbook(`terlalu banyak bagian (${zip.entryCount})`, `too many parts (${zip.entryCount})`);
-  }
-  let declared = 0;
-  let inflated = 0;
-  let isWorkbook = false;
-  try {
-    await new Promise<void>((resolve, reject) => {
-      zip.on('error', reject);
-      zip.on('end', () => resolve());
-      zip.on('entry', (entry: yauzl.Entry) => {
-        if (entry.fileName === 'xl/workbook.xml') isWorkbook = true;
-        if (entry.isEncrypted()) return reject(notWorkbook('arsip terenkripsi', 'encrypted archive'));
-        declared += entry.uncompressedSize;
-        if (declared > limits.maxUncompressedBytes) return reject(tooLarge(limits.maxUncompressedBytes));
-        if (entry.fileName.endsWith('/')) return zip.readEntry();
-        zip.openReadStream(entry, (err, stream) => {
-          if (err || !stream) return reject(err ?? new Error('zip entry'));
-          stream.on('error', reject);
-          stream.pipe(
-            new Writable({
-              write(chunk: Buffer, _enc, cb) {
-                inflated += chunk.length;
-                cb(
-                  inflated > limits.maxUncompressedBytes ? tooLarge(limits.maxUncompressedBytes) : undefined,
-                );
-              },
-            })
-              .on('error', reject)
-              .on('finish', () => zip.readEntry()),
-          );
-        });
-      });
-      zip.readEntry();
-    });
-  } catch (err) {
-    if (err instanceof AppError) throw err;
-    throw notWorkbook(
-      'arsip rusak atau isinya tidak sesuai ukuran yang dinyatakan',
-      `corrupt archive or entries that do not match their declared sizes (${(err as Error).message})`,
+/** Too big (inflated size, rows, cells or strings) → 413; anything else → 400 "not a readable workbook". */
+function rejectWorkbook(p: WorkbookProblem): AppError {
+  const { id, en } = problemText(p);
+  if (p.kind === 'tooLarge')
+    return tooLarge(`Berkas XLSX ditolak: ${id}.`, `XLSX rejected: ${en}.`, { limitBytes: p.limitBytes });
+  if (p.kind === 'tooManyCells')
+    return tooLarge(
+      `Berkas XLSX ditolak: terlalu besar untuk sebuah instrumen (${id}).`,
+      `XLSX rejected: too large for an instrument (${en}).`,
+      { rows: p.rows, cells: p.cells, sharedStrings: p.sharedStrings },
     );
-  } finally {
-    zip.close();
-  }
-  if (!isWorkbook)
-    throw notWorkbook('arsip ZIP ini bukan buku kerja Excel', 'a ZIP archive that is not a workbook');
+  return notWorkbook(id, en);
+}
+
+const guardWith = (limits: Partial<WorkbookLimits> = {}): WorkbookGuard => ({
+  limits: { ...WORKBOOK_LIMITS, ...limits },
+  reject: rejectWorkbook,
+});
+
+/**
+ * Checks an untrusted workbook with lib/workbook-guard.ts (entry count, declared and real inflated
+ * sizes, rows, cells and strings) and returns the checked copy exceljs may load, without merged
+ * and data-validation ranges. Too big → 413; not a workbook or corrupt → 400.
+ */
+export function assertSafeWorkbook(buf: Buffer, limits: Partial<WorkbookLimits> = {}): Promise<Buffer> {
+  return checkWorkbook(buf, guardWith(limits));
 }
 
 interface Cell {
@@ -1301,19 +1271,11 @@ function issuesError(issues: WorkbookIssue[]): ValidationError {
 /**
  * Reads an instrument workbook into the JSON document and validates it with `validateInstrument`.
  * Throws ValidationError whose `details` name the cell of every problem (`path`: `Node!H12`,
- * `jsonPath`: `$.nodes[0].children[1].weight`), 413 for a zip that inflates past 50 MB.
+ * `jsonPath`: `$.nodes[0].children[1].weight`), 413 for a zip that inflates past 50 MB or a workbook
+ * past the row, cell or string limits (`WORKBOOK_LIMITS`).
  */
 export async function instrumentFromWorkbook(body: Buffer): Promise<Instrument> {
-  await assertSafeWorkbook(body);
-  const wb = new ExcelJS.Workbook();
-  try {
-    await wb.xlsx.load(body as unknown as ExcelJS.Buffer);
-  } catch (err) {
-    throw notWorkbook(
-      'isi buku kerja tidak dapat dibaca',
-      `the workbook content cannot be read (${(err as Error).message})`,
-    );
-  }
+  const wb = await loadWorkbook(body, guardWith());
   const reader = new WorkbookReader(wb);
   const doc = reader.read();
   if (reader.issues.length > 0) throw issuesError(reader.issues);

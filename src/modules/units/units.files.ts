@@ -1,35 +1,41 @@
 /**
- * Spreadsheet files for the organisation registry: recognising CSV and XLSX by content, guarding
- * against zip bombs, reading them into a plain grid of strings, and writing the export files.
+ * Spreadsheet files for the organisation registry: recognising CSV and XLSX by content, reading
+ * them into a plain grid of strings (workbooks through lib/workbook-guard.ts, which stops zip
+ * bombs and oversized sheets), and writing the export files.
  * No database and no business rules here (see units.import.ts for those).
  */
-import { Writable } from 'node:stream';
-import { crc32 } from 'node:zlib';
 import { parse as parseCsv } from 'csv-parse/sync';
 import { stringify as stringifyCsv } from 'csv-stringify/sync';
 import ExcelJS from 'exceljs';
-import yauzl from 'yauzl';
 import { UNIT_TYPES } from '../../domain/units.js';
-import { AppError, UnsupportedMediaTypeError, ValidationError } from '../../lib/errors.js';
+import { UnsupportedMediaTypeError, ValidationError } from '../../lib/errors.js';
+import {
+  detectBinaryFormat,
+  inflateWorkbook,
+  isZip,
+  loadWorkbook,
+  refuseWith,
+  sanitizeWorkbook as sanitizeEntries,
+  startsWithBytes,
+  type WorkbookGuard,
+  type WorkbookLimits,
+} from '../../lib/workbook-guard.js';
 
 export const SPREADSHEET_FORMATS = ['csv', 'xlsx'] as const;
 export type SpreadsheetFormat = (typeof SPREADSHEET_FORMATS)[number];
 
 /**
- * Guards for untrusted workbooks. An XLSX is a zip, and a zip can inflate far beyond its size;
- * inside, exceljs builds an object per row, cell and shared string, and expands every merged
- * range and data-validation range cell by cell, so a tiny file can still exhaust memory.
+ * Limits for an uploaded unit workbook (see lib/workbook-guard.ts for what each one guards).
+ * Import allows 5,000 data rows of 9 columns (45,000 cells); formatting adds empty rows.
  */
-export const XLSX_LIMITS = {
+export const XLSX_LIMITS: WorkbookLimits = {
   maxUncompressedBytes: 50 * 1024 * 1024,
   maxEntries: 2_000,
-  /** <row> elements over all worksheets (import allows 5,000 data rows; formatting adds empty ones). */
   maxRows: 50_000,
-  /** <c> elements over all worksheets (5,000 rows × 9 columns is 45,000). */
   maxCells: 500_000,
   maxSharedStrings: 500_000,
 };
-export type XlsxLimits = typeof XLSX_LIMITS;
+export type XlsxLimits = WorkbookLimits;
 
 /** One sheet read into strings: the header row and every following row with its sheet row number. */
 export interface Grid {
@@ -54,24 +60,6 @@ export class FileRejectedError extends ValidationError {
   }
 }
 
-const ZIP_MAGIC = [0x50, 0x4b, 0x03, 0x04];
-const BINARY_SIGNATURES: Array<{ name: string; bytes: number[] }> = [
-  { name: 'UTF-16', bytes: [0xff, 0xfe] },
-  { name: 'UTF-16', bytes: [0xfe, 0xff] },
-  { name: 'XLS (Excel 97–2003) / OLE', bytes: [0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1] },
-  { name: 'PDF', bytes: [0x25, 0x50, 0x44, 0x46, 0x2d] },
-  { name: 'PNG', bytes: [0x89, 0x50, 0x4e, 0x47] },
-  { name: 'JPEG', bytes: [0xff, 0xd8, 0xff] },
-  { name: 'GIF', bytes: [0x47, 0x49, 0x46, 0x38] },
-  { name: 'gzip', bytes: [0x1f, 0x8b] },
-  { name: 'RAR', bytes: [0x52, 0x61, 0x72, 0x21] },
-  { name: '7z', bytes: [0x37, 0x7a, 0xbc, 0xaf] },
-  { name: 'ZIP (empty)', bytes: [0x50, 0x4b, 0x05, 0x06] },
-  { name: 'ZIP (spanned)', bytes: [0x50, 0x4b, 0x07, 0x08] },
-];
-
-const startsWith = (buf: Buffer, bytes: number[]) => bytes.every((b, i) => buf[i] === b);
-
 const notSpreadsheet = (what: string, whatEn: string) =>
   new UnsupportedMediaTypeError(
     `Berkas bukan CSV atau XLSX (${what}). Simpan berkas sebagai CSV UTF-8 atau Excel Workbook (.xlsx).`,
@@ -88,10 +76,10 @@ export function sniffFormat(buf: Buffer, declared?: SpreadsheetFormat): Spreadsh
     throw new FileRejectedError('Berkas kosong.', 'The file is empty.');
   }
   let detected: SpreadsheetFormat;
-  if (startsWith(buf, ZIP_MAGIC)) detected = 'xlsx';
+  if (isZip(buf)) detected = 'xlsx';
   else {
-    const binary = BINARY_SIGNATURES.find((s) => startsWith(buf, s.bytes));
-    if (binary) throw notSpreadsheet(`terdeteksi ${binary.name}`, `detected ${binary.name}`);
+    const binary = detectBinaryFormat(buf);
+    if (binary) throw notSpreadsheet(`terdeteksi ${binary}`, `detected ${binary}`);
     if (hasControlBytes(buf)) throw notSpreadsheet('berisi data biner', 'binary data');
     detected = 'csv';
   }
@@ -126,7 +114,7 @@ export async function readGrid(buf: Buffer, declared?: SpreadsheetFormat): Promi
 /** UTF-8 with or without BOM; Windows-1252 (Excel's "CSV (Comma delimited)") as a fallback. */
 export function decodeText(buf: Buffer): string {
   let bytes = buf;
-  if (startsWith(bytes, [0xef, 0xbb, 0xbf])) bytes = bytes.subarray(3);
+  if (startsWithBytes(bytes, [0xef, 0xbb, 0xbf])) bytes = bytes.subarray(3);
   try {
     return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
   } catch {
@@ -195,178 +183,31 @@ function toGrid(format: SpreadsheetFormat, all: Array<{ row: number; cells: stri
 
 // ---------------------------------------------------------------- XLSX
 
-/**
- * Inflates a zip with yauzl before any other library touches it, enforcing the entry count, the
- * declared sizes and the real inflated size of every entry (yauzl stops an entry that inflates
- * past its declared size), so a small upload cannot expand into gigabytes. Returns the entries.
- */
-export async function inflateZip(
-  buf: Buffer,
-  limits: XlsxLimits = XLSX_LIMITS,
-): Promise<Map<string, Buffer>> {
-  const mb = Math.round(limits.maxUncompressedBytes / 1024 / 1024);
-  const tooBig = () =>
-    new FileRejectedError(
-      `Berkas XLSX ditolak: isinya melebihi ${mb} MB setelah diekstrak.`,
-      `XLSX rejected: it expands beyond ${mb} MB when unzipped.`,
-    );
-  const zip = await new Promise<yauzl.ZipFile>((resolve, reject) =>
-    yauzl.fromBuffer(buf, { lazyEntries: true, validateEntrySizes: true }, (err, z) =>
-      err || !z ? reject(err ?? new Error('zip')) : resolve(z),
-    ),
-  ).catch(() => {
-    throw notSpreadsheet('arsip ZIP rusak', 'damaged zip archive');
-  });
-  if (zip.entryCount > limits.maxEntries) {
-    zip.close();
-    throw new FileRejectedError(
-      `Berkas XLSX ditolak: terlalu banyak bagian (${zip.entryCount}).`,
-      `XLSX rejected: too many parts (${zip.entryCount}).`,
-    );
-  }
-  const entries = new Map<string, Buffer>();
-  let declared = 0;
-  let inflated = 0;
-  try {
-    await new Promise<void>((resolve, reject) => {
-      zip.on('error', reject);
-      zip.on('end', () => resolve());
-      zip.on('entry', (entry: yauzl.Entry) => {
-        if (entry.isEncrypted()) return reject(notSpreadsheet('arsip terenkripsi', 'encrypted archive'));
-        declared += entry.uncompressedSize;
-        if (declared > limits.maxUncompressedBytes) return reject(tooBig());
-        if (entry.fileName.endsWith('/')) return zip.readEntry();
-        zip.openReadStream(entry, (err, stream) => {
-          if (err || !stream) return reject(err ?? new Error('zip entry'));
-          const chunks: Buffer[] = [];
-          stream.on('error', reject);
-          stream.pipe(
-            new Writable({
-              write(chunk: Buffer, _enc, cb) {
-                inflated += chunk.length;
-                if (inflated > limits.maxUncompressedBytes) return cb(tooBig());
-                chunks.push(chunk);
-                cb();
-              },
-            })
-              .on('error', reject)
-              .on('finish', () => {
-                entries.set(entry.fileName, Buffer.concat(chunks));
-                zip.readEntry();
-              }),
-          );
-        });
-      });
-      zip.readEntry();
-    });
-  } catch (err) {
-    if (err instanceof AppError) throw err;
-    // yauzl's "too many bytes in the stream" (an entry lying about its size) and corrupt data.
-    throw new FileRejectedError(
-      'Berkas XLSX ditolak: arsipnya rusak atau isinya tidak sesuai ukuran yang dinyatakan.',
-      `XLSX rejected: the archive is corrupt or its entries do not match their declared sizes (${(err as Error).message}).`,
-    );
-  } finally {
-    zip.close();
-  }
-  return entries;
-}
+/** This module's wording for a refused workbook: 415 when it is no workbook, 400 otherwise. */
+const rejectXlsx = refuseWith({
+  notWorkbook: (reason) => notSpreadsheet(reason.id, reason.en),
+  refuse: (message, messageEn) => new FileRejectedError(message, messageEn),
+  prefix: { id: 'Berkas XLSX ditolak', en: 'XLSX rejected' },
+  reasons: {
+    tooManyCells: (counts) => ({
+      id: `terlalu besar untuk diimpor (${counts.id}). Salin hanya data unit ke buku kerja baru`,
+      en: `too large to import (${counts.en}). Copy only the unit data into a new workbook`,
+    }),
+  },
+});
 
-const count = (text: string, re: RegExp) => {
-  let n = 0;
-  re.lastIndex = 0;
-  while (re.exec(text)) n++;
-  return n;
-};
-// Element names may carry a namespace prefix (<x:row>) in files from other producers.
-const ROW_TAG = /<(?:\w+:)?row[\s>/]/g;
-const CELL_TAG = /<(?:\w+:)?c[\s>/]/g;
-const SHARED_STRING_TAG = /<(?:\w+:)?si[\s>/]/g;
-const EXPANDED_ELEMENTS = /<((?:\w+:)?)(dataValidations|mergeCells)\b[^>]*?(?:\/>|>[\s\S]*?<\/\1\2>)/g;
+const guardWith = (limits: XlsxLimits): WorkbookGuard => ({ limits, reject: rejectXlsx });
 
-/**
- * Checks an inflated workbook against the size limits and returns a copy that exceljs can load
- * safely: worksheets lose their merged ranges and data validations (exceljs expands both cell by
- * cell; an import needs neither), everything else is kept as it was.
- */
-export function sanitizeWorkbook(entries: Map<string, Buffer>, limits: XlsxLimits = XLSX_LIMITS): Buffer {
-  if (!entries.has('xl/workbook.xml'))
-    throw notSpreadsheet(
-      'arsip ZIP yang bukan buku kerja Excel',
-      'a zip archive that is not an Excel workbook',
-    );
-  let rows = 0;
-  let cells = 0;
-  let strings = 0;
-  const out: Array<{ name: string; data: Buffer }> = [];
-  for (const [name, data] of entries) {
-    if (/^xl\/worksheets\/[^/]+\.xml$/.test(name)) {
-      const xml = data.toString('utf8');
-      rows += count(xml, ROW_TAG);
-      cells += count(xml, CELL_TAG);
-      out.push({ name, data: Buffer.from(xml.replace(EXPANDED_ELEMENTS, ''), 'utf8') });
-    } else {
-      if (name === 'xl/sharedStrings.xml') strings += count(data.toString('utf8'), SHARED_STRING_TAG);
-      out.push({ name, data });
-    }
-  }
-  if (rows > limits.maxRows || cells > limits.maxCells || strings > limits.maxSharedStrings) {
-    throw new FileRejectedError(
-      `Berkas XLSX ditolak: terlalu besar untuk diimpor (${rows} baris, ${cells} sel, ${strings} teks). Salin hanya data unit ke buku kerja baru.`,
-      `XLSX rejected: too large to import (${rows} rows, ${cells} cells, ${strings} strings). Copy only the unit data into a new workbook.`,
-    );
-  }
-  return storedZip(out);
-}
+/** The workbook guard's inflating step with this module's limits and errors. */
+export const inflateZip = (buf: Buffer, limits: XlsxLimits = XLSX_LIMITS) =>
+  inflateWorkbook(buf, guardWith(limits));
 
-/** A zip without compression (the entries are already in memory and bounded). */
-function storedZip(entries: Array<{ name: string; data: Buffer }>): Buffer {
-  const parts: Buffer[] = [];
-  const central: Buffer[] = [];
-  let offset = 0;
-  for (const { name, data } of entries) {
-    const fileName = Buffer.from(name, 'utf8');
-    const crc = crc32(data);
-    const local = Buffer.alloc(30);
-    local.writeUInt32LE(0x04034b50, 0);
-    local.writeUInt16LE(20, 4);
-    local.writeUInt16LE(0x0800, 6); // UTF-8 names
-    local.writeUInt32LE(crc, 14);
-    local.writeUInt32LE(data.length, 18);
-    local.writeUInt32LE(data.length, 22);
-    local.writeUInt16LE(fileName.length, 26);
-    const dir = Buffer.alloc(46);
-    dir.writeUInt32LE(0x02014b50, 0);
-    dir.writeUInt16LE(20, 4);
-    dir.writeUInt16LE(20, 6);
-    dir.writeUInt16LE(0x0800, 8);
-    dir.writeUInt32LE(crc, 16);
-    dir.writeUInt32LE(data.length, 20);
-    dir.writeUInt32LE(data.length, 24);
-    dir.writeUInt16LE(fileName.length, 28);
-    dir.writeUInt32LE(offset, 42);
-    parts.push(local, fileName, data);
-    central.push(dir, fileName);
-    offset += 30 + fileName.length + data.length;
-  }
-  const directory = Buffer.concat(central);
-  const end = Buffer.alloc(22);
-  end.writeUInt32LE(0x06054b50, 0);
-  end.writeUInt16LE(entries.length, 8);
-  end.writeUInt16LE(entries.length, 10);
-  end.writeUInt32LE(directory.length, 12);
-  end.writeUInt32LE(offset, 16);
-  return Buffer.concat([...parts, directory, end]);
-}
+/** The workbook guard's size check and range stripping with this module's limits and errors. */
+export const sanitizeWorkbook = (entries: Map<string, Buffer>, limits: XlsxLimits = XLSX_LIMITS) =>
+  sanitizeEntries(entries, guardWith(limits));
 
 async function readXlsx(buf: Buffer): Promise<Grid> {
-  const safe = sanitizeWorkbook(await inflateZip(buf));
-  const wb = new ExcelJS.Workbook();
-  try {
-    await wb.xlsx.load(safe as unknown as ExcelJS.Buffer);
-  } catch {
-    throw new FileRejectedError('Berkas XLSX tidak dapat dibaca.', 'The XLSX file cannot be read.');
-  }
+  const wb = await loadWorkbook(buf, guardWith(XLSX_LIMITS));
   const sheet = wb.worksheets.find((s) => s.state !== 'hidden' && s.state !== 'veryHidden');
   if (!sheet)
     throw new FileRejectedError('Buku kerja tidak berisi lembar kerja.', 'The workbook has no sheet.');
