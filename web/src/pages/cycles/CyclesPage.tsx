@@ -1,6 +1,7 @@
-import { Alert, Button, Card, Group, NativeSelect, Stack, Text, Title } from '@mantine/core';
+import { Alert, Anchor, Button, Card, Group, NativeSelect, Stack, Text, Title } from '@mantine/core';
 import { useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
+import { Link, useSearchParams } from 'react-router';
 import { finalizeAssessment, useCycleAssessments } from '../../api/assessments';
 import { CYCLES_KEY, type Cycle, openCycle, publishCycle, useCycles } from '../../api/cycles';
 import { DataTable } from '../../components/DataTable';
@@ -10,13 +11,16 @@ import { PageLoader } from '../../components/PageLoader';
 import { QueryError, useErrorMessage } from '../../components/QueryError';
 import { useI18n } from '../../i18n';
 import { formatDate, formatNumber } from '../../lib/format';
+import { CYCLE_NEW_PATH, cyclePath } from '../../lib/routes';
 import { StateBadge } from '../assessment/StateBadge';
 
 /** `/admin/siklus` — the cycles, their state counts, and the progress board of the chosen cycle. */
 export default function CyclesPage() {
   const { t, lang } = useI18n();
   const cycles = useCycles();
-  const [picked, setPicked] = useState<string | null>(null);
+  // `?siklus=<id>` (from a cycle's page) preselects that cycle's progress board.
+  const [params] = useSearchParams();
+  const [picked, setPicked] = useState<string | null>(params.get('siklus'));
   const flash = useFlash();
   const errorMessage = useErrorMessage();
   const [error, setError] = useState<string | null>(null);
@@ -40,7 +44,15 @@ export default function CyclesPage() {
 
   return (
     <>
-      <PageHeader title={t.cyc.title} intro={t.cyc.intro} />
+      <PageHeader
+        title={t.cyc.title}
+        intro={t.cyc.intro}
+        actions={
+          <Button component={Link} to={CYCLE_NEW_PATH}>
+            {t.manage.cycle.newCycle}
+          </Button>
+        }
+      />
       <Flash message={flash.message} onClose={flash.clear} />
       {error && (
         <Alert color="red" role="alert" mb="md">
@@ -57,7 +69,15 @@ export default function CyclesPage() {
             rows={cycles.data}
             rowKey={(c) => c.id}
             columns={[
-              { key: 'name', header: t.assess.cycle, cell: (c) => c.name },
+              {
+                key: 'name',
+                header: t.assess.cycle,
+                cell: (c) => (
+                  <Anchor component={Link} to={cyclePath(c.id)} aria-label={t.manage.cycle.openPage(c.name)}>
+                    {c.name}
+                  </Anchor>
+                ),
+              },
               {
                 key: 'period',
                 header: t.cyc.period,
