@@ -35,6 +35,7 @@ import { publicRoutes } from './modules/public/public.routes.js';
 import { publicServiceFactory } from './modules/public/public.service.js';
 import { reportsRoutes } from './modules/reports/reports.routes.js';
 import { reportsServiceFactory } from './modules/reports/reports.service.js';
+import { insightRoutes, insightServiceFactory } from './modules/results/insight.routes.js';
 import { resultsRoutes } from './modules/results/results.routes.js';
 import { resultsServiceFactory } from './modules/results/results.service.js';
 import { unitsRoutes } from './modules/units/units.routes.js';
@@ -167,6 +168,12 @@ export async function buildApp({ config, database, logger = false }: AppOptions)
       await api.register(assessmentsRoutes, { assessments: services.assessments });
       await api.register(publicRoutes, { publicResults: services.publicResults });
       await api.register(resultsRoutes, { results: services.results });
+      await api.register(insightRoutes, {
+        insight: insightServiceFactory(database.db, {
+          results: services.results,
+          reportsData: services.reports.data,
+        }),
+      });
       await api.register(reportsRoutes, { reports: services.reports, importMaxBytes: config.importMaxBytes });
       await api.register(jobsRoutes, { jobs: services.jobs });
       await api.register(opendataRoutes, { opendata: services.opendata });

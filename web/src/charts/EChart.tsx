@@ -33,7 +33,10 @@ export function EChart({ option, label, height = 320, table }: EChartProps) {
   }, []);
 
   useEffect(() => {
-    instance.current?.setOption(option, true);
+    // The shared builders (src/domain/charts) switch on ECharts' aria for the PDF's SVG; here the
+    // container carries the label and the table is the text alternative, so it is left out.
+    const { aria: _aria, ...rest } = option as EChartsOption & { aria?: unknown };
+    instance.current?.setOption(rest, true);
   }, [option]);
 
   useEffect(() => {

@@ -1,6 +1,8 @@
 /**
  * ECharts, modular: the core plus only the chart types and components the app draws, so a page
- * pays for what it shows. Register a new chart type here when a screen starts using it.
+ * pays for what it shows. This file holds what every chart page needs (bars on a grid with a
+ * tooltip); heavier types register themselves from their own modules (heatmap.ts, line.ts,
+ * radar.ts), imported only by the lazily loaded sections that draw them.
  * SVG rendering: crisp on any screen, and the same renderer the server uses for PDF reports.
  */
 import { BarChart } from 'echarts/charts';

@@ -1,83 +1,28 @@
-import { Card, Stack, Text, Title } from '@mantine/core';
-import { useMemo } from 'react';
-import { UNIT_TYPES } from '../../../src/domain/units.js';
-import { useUnits } from '../api/units';
-import { EChart } from '../charts/EChart';
-import { horizontalBarOption } from '../charts/options';
-import { DataTable } from '../components/DataTable';
+import { Stack, Text } from '@mantine/core';
+import { lazy, Suspense } from 'react';
 import { PageHeader } from '../components/PageHeader';
-import { QueryError } from '../components/QueryError';
 import { useI18n } from '../i18n';
-import { formatNumber } from '../lib/format';
 import { ResultsSection } from './dashboard/ResultsSection';
 
+// Every chart of the dashboard sits in a lazily loaded section: the key figures, the ranking and
+// the laggards render first (plain tables, readable on a slow connection), ECharts follows.
+const UnitsByTypeCard = lazy(() => import('./dashboard/UnitsByTypeCard'));
+
 /**
- * `/dasbor` — the leadership dashboard: a cycle's ranking, predicate distribution and laggards
- * (ResultsSection), then the composition of the units in scope, drawn with the same chart + table
- * pattern.
+ * `/dasbor` — the leadership dashboard: a cycle's figures, downloads, ranking (by unit type and
+ * peer group), predicate distribution, units × domains heatmap, self vs verified gap, trend across
+ * cycles and laggards (ResultsSection), then the composition of the units in scope.
  */
 export default function DashboardPage() {
-  const { t, lang } = useI18n();
-  const units = useUnits();
-
-  const byType = useMemo(() => {
-    const counts = new Map<string, number>();
-    for (const u of units.data ?? []) if (u.active) counts.set(u.type, (counts.get(u.type) ?? 0) + 1);
-    return UNIT_TYPES.filter((ty) => counts.has(ty))
-      .map((ty) => ({ type: ty, label: t.unitTypes[ty], value: counts.get(ty)! }))
-      .sort((a, b) => b.value - a.value);
-  }, [units.data, t]);
-
-  const option = useMemo(
-    () =>
-      horizontalBarOption(byType, {
-        valueName: t.dashboard.unitsByType,
-        locale: lang === 'en' ? 'en-GB' : 'id-ID',
-      }),
-    [byType, t, lang],
-  );
-
+  const { t } = useI18n();
   return (
     <>
       <PageHeader title={t.dashboard.title} />
       <Stack gap="lg">
         <ResultsSection />
-        <Card withBorder padding="lg">
-          <Title order={2} size="h4" mb="xs">
-            {t.dashboard.unitsByType}
-          </Title>
-          <Text size="sm" c="dimmed" mb="sm">
-            {t.dashboard.unitsByTypeIntro}
-          </Text>
-          {units.isError ? (
-            <QueryError error={units.error} onRetry={() => units.refetch()} />
-          ) : units.isPending ? (
-            <Text>{t.common.loading}</Text>
-          ) : (
-            <EChart
-              option={option}
-              label={t.dashboard.unitsByType}
-              height={Math.max(200, byType.length * 32)}
-              table={
-                <DataTable
-                  caption={t.dashboard.unitsByType}
-                  hideCaption
-                  rows={byType}
-                  rowKey={(r) => r.type}
-                  columns={[
-                    { key: 'type', header: t.units.field.type, cell: (r) => r.label },
-                    {
-                      key: 'count',
-                      header: t.dashboard.count,
-                      numeric: true,
-                      cell: (r) => formatNumber(r.value, lang),
-                    },
-                  ]}
-                />
-              }
-            />
-          )}
-        </Card>
+        <Suspense fallback={<Text>{t.common.loading}</Text>}>
+          <UnitsByTypeCard />
+        </Suspense>
       </Stack>
     </>
   );

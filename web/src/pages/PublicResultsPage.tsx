@@ -16,15 +16,23 @@ import {
 import { IconSearch } from '@tabler/icons-react';
 import { useEffect, useMemo, useState } from 'react';
 import { Link, useParams } from 'react-router';
+import { useOpenData } from '../api/opendata';
 import { type PublicResults, usePublicResults } from '../api/public';
 import { EChart } from '../charts/EChart';
-import { horizontalBarOption } from '../charts/options';
+import { predicateBarsOption } from '../charts/options';
 import { DataTable } from '../components/DataTable';
 import { PageLoader } from '../components/PageLoader';
 import { PublicHeader } from '../components/PublicHeader';
 import { QueryError } from '../components/QueryError';
 import { useI18n } from '../i18n';
-import { compareDecimal, formatDate, formatDecimal, formatNumber } from '../lib/format';
+import {
+  compareDecimal,
+  formatBytes,
+  formatDate,
+  formatDateTime,
+  formatDecimal,
+  formatNumber,
+} from '../lib/format';
 
 type UnitRow = PublicResults['units'][number] & { rank: number | null };
 
@@ -47,7 +55,6 @@ export default function PublicResultsPage() {
   const results = usePublicResults(cycleId);
   const [search, setSearch] = useState('');
   const [type, setType] = useState('');
-  const locale = lang === 'en' ? 'en-GB' : 'id-ID';
   const pr = t.publicResults;
 
   const data = results.data;
@@ -69,6 +76,18 @@ export default function PublicResultsPage() {
         value: data!.units.filter((u) => u.predicate === b.name).length,
       })),
     [data, bandName],
+  );
+  // The same chart builder as the dashboard and the PDF summary, with the band names translated.
+  const distributionOption = useMemo(
+    () =>
+      predicateBarsOption(
+        {
+          distribution: distribution.map((d) => ({ predicate: d.label, count: d.value })),
+          bands: (data?.method.predicateBands ?? []).map((b) => ({ ...b, name: bandName(b.name) })),
+        },
+        { locale: lang },
+      ),
+    [distribution, data, bandName, lang],
   );
   const types = useMemo(() => [...new Set(rows.map((r) => r.type))], [rows]);
   const typeLabel = (ty: string) => (t.unitTypes as Record<string, string>)[ty] ?? ty;
@@ -130,9 +149,9 @@ export default function PublicResultsPage() {
               {pr.distributionIntro}
             </Text>
             <EChart
-              option={horizontalBarOption(distribution, { valueName: pr.count, locale, keepOrder: true })}
+              option={distributionOption}
               label={pr.distribution}
-              height={Math.max(180, distribution.length * 40)}
+              height={240}
               table={
                 <DataTable
                   caption={pr.distribution}
@@ -230,6 +249,8 @@ export default function PublicResultsPage() {
             )}
           </Card>
 
+          <OpenDataCard cycleId={cycle.id} />
+
           <Card withBorder padding="lg" component="section" aria-labelledby="method-title">
             <Title order={2} size="h3" id="method-title" mb="sm">
               {pr.methodTitle}
@@ -318,5 +339,112 @@ export default function PublicResultsPage() {
         </Stack>
       </Container>
     </>
+  );
+}
+
+/**
+ * Open data of this cycle, for anyone: every release (newest first) with its changelog note, the
+ * licence, the Frictionless datapackage.json and each CSV/JSON file with its SHA-256. The links go
+ * straight to the public download endpoints (no login).
+ */
+function OpenDataCard({ cycleId }: { cycleId: string }) {
+  const { t, lang } = useI18n();
+  const ti = t.insight;
+  const od = useOpenData();
+  const releases = od.data?.find((c) => c.cycle.id === cycleId)?.versions ?? [];
+  return (
+    <Card withBorder padding="lg" component="section" aria-labelledby="opendata-title">
+      <Title order={2} size="h3" id="opendata-title">
+        {ti.openDataTitle}
+      </Title>
+      <Text size="sm" c="dimmed" mb="sm">
+        {ti.openDataIntro}
+      </Text>
+      {od.isError ? (
+        <QueryError error={od.error} onRetry={() => od.refetch()} />
+      ) : od.isPending ? (
+        <Text>{t.common.loading}</Text>
+      ) : releases.length === 0 ? (
+        <Text>{ti.openDataNone}</Text>
+      ) : (
+        <Stack gap="md" data-testid="opendata">
+          {releases.map((r, i) => (
+            <Stack key={r.version} gap={6}>
+              <Group gap="xs">
+                <Title order={3} size="h5">
+                  {ti.openDataVersion(String(r.version))}
+                </Title>
+                {i === 0 && (
+                  <Badge variant="light" color="green">
+                    {ti.openDataLatest}
+                  </Badge>
+                )}
+                <Text size="sm" c="dimmed">
+                  {formatDateTime(r.created, lang)}
+                </Text>
+              </Group>
+              {r.note && (
+                <Text size="sm">
+                  <strong>{ti.openDataChangelog}:</strong> {r.note}
+                </Text>
+              )}
+              <Text size="sm">
+                <strong>{ti.openDataLicence}:</strong>{' '}
+                {r.licence.path ? (
+                  <Anchor href={r.licence.path} target="_blank" rel="noreferrer">
+                    {r.licence.title}
+                  </Anchor>
+                ) : (
+                  r.licence.title
+                )}
+              </Text>
+              <Group gap="xs">
+                <Anchor href={r.datapackageUrl} size="sm">
+                  datapackage.json
+                </Anchor>
+                <Text size="sm" c="dimmed" aria-hidden="true">
+                  ·
+                </Text>
+                <Anchor href={r.changelogUrl} size="sm">
+                  changelog.json
+                </Anchor>
+              </Group>
+              <DataTable
+                caption={ti.openDataFiles(String(r.version))}
+                hideCaption
+                rows={r.files}
+                rowKey={(f) => f.name}
+                columns={[
+                  {
+                    key: 'name',
+                    header: ti.openDataFile,
+                    cell: (f) => (
+                      <Anchor href={f.url} size="sm" download>
+                        {f.name}
+                      </Anchor>
+                    ),
+                  },
+                  {
+                    key: 'size',
+                    header: ti.openDataSize,
+                    numeric: true,
+                    cell: (f) => formatBytes(f.bytes, lang),
+                  },
+                  {
+                    key: 'sha',
+                    header: 'SHA-256',
+                    cell: (f) => (
+                      <Text size="xs" ff="monospace" className="wrap-anywhere">
+                        {f.sha256}
+                      </Text>
+                    ),
+                  },
+                ]}
+              />
+            </Stack>
+          ))}
+        </Stack>
+      )}
+    </Card>
   );
 }
