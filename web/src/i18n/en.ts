@@ -109,11 +109,6 @@ const en: Dict = {
     genericTitle: 'Something went wrong',
     backHome: 'Go home',
   },
-  comingSoon: {
-    badge: 'Coming soon',
-    body: 'This screen is being built and will be available as soon as its data service is ready.',
-    willShow: 'What you will find here:',
-  },
   landing: {
     title: 'Mercusuar',
     lead: 'A platform that evaluates how every regional government unit uses digital technology: self-assessment with evidence, verification by assessors, and results open to the public.',

@@ -112,11 +112,6 @@ const id = {
     genericTitle: 'Terjadi kesalahan',
     backHome: 'Ke beranda',
   },
-  comingSoon: {
-    badge: 'Segera hadir',
-    body: 'Layar ini sedang dibangun dan akan tersedia segera setelah layanan datanya siap.',
-    willShow: 'Yang akan tersedia di sini:',
-  },
   landing: {
     title: 'Mercusuar',
     lead: 'Platform evaluasi pemanfaatan teknologi digital di setiap perangkat daerah: penilaian mandiri dengan bukti, verifikasi oleh asesor, dan hasil yang terbuka untuk publik.',
