@@ -190,7 +190,8 @@ describe('self-assessment form: evidence, save states, discussion (operator.dink
       const dialog = t.page.getByRole('dialog', { name: 'Riwayat perubahan INF-05' });
       const rows = dialog.getByTestId('history-table').locator('tbody tr');
       await rows.first().waitFor();
-      expect(await textOf(rows.first())).toContain(DINKES);
+      // The actor by name, with the e-mail beside it.
+      expect(await textOf(rows.first().locator('td').nth(1))).toBe(`Operator Demo Dinkes${DINKES}`);
       expect(await textOf(dialog)).toContain('Jawaban unit');
       await screenshot(t.page, 'work-history');
       await t.page.keyboard.press('Escape');
@@ -278,9 +279,12 @@ describe('self-assessment form: evidence, save states, discussion (operator.dink
 });
 
 describe('Excel template round trip and report downloads (operator.dinkes)', () => {
-  it('downloads the template, previews an unchanged and an edited upload, and imports the change', async () => {
-    // The upload with a wrong level is refused (400) on purpose before "import the valid rows".
-    const t = await openPage(browser, { allowHttpErrors: [/^400 .*\/template$/] });
+  it('downloads the template, previews an unchanged and an edited upload with the server’s dry run, and imports the change', async () => {
+    const t = await openPage(browser);
+    const uploads: string[] = [];
+    t.page.on('request', (r) => {
+      if (r.method() === 'POST' && /\/api\/assessments\/[^/]+\/template/.test(r.url())) uploads.push(r.url());
+    });
     const dir = await mkdtemp(path.join(tmpdir(), 'mercusuar-work-'));
     try {
       await signIn(t.page, DINKES);
@@ -298,8 +302,9 @@ describe('Excel template round trip and report downloads (operator.dinkes)', () 
       await fileInput.setInputFiles(original);
       const preview = t.page.getByTestId('template-preview');
       expect(await textOf(preview)).toContain('Tidak ada jawaban yang berbeda dari aplikasi.');
+      expect(await preview.getByRole('button', { name: 'Konfirmasi impor' }).isDisabled()).toBe(true);
 
-      // Edited: INF-04 level 4 with a justification; the preview lists both cells.
+      // Edited: INF-04 level 4 with a justification; the preview lists the row, before → after.
       const wb = new ExcelJS.Workbook();
       await wb.xlsx.load(readFileSync(original) as unknown as ExcelJS.Buffer);
       const ws = wb.getWorksheet('Penilaian Mandiri')!;
@@ -319,23 +324,37 @@ describe('Excel template round trip and report downloads (operator.dinkes)', () 
       expect(await textOf(preview)).toContain('1 jawaban akan berubah');
       const rows = await changes.locator('tbody tr').allTextContents();
       expect(rows).toEqual([
-        expect.stringMatching(new RegExp(`^${inf04}INF-04G \\(Tingkat.*\\)(\\(kosong\\)|\\d)4$`)),
-        expect.stringContaining('Diisi lewat templat Excel (uji e2e).'),
+        expect.stringMatching(
+          new RegExp(
+            `^${inf04}INF-04.*Justifikasi: .*Tingkat 4Justifikasi: Diisi lewat templat Excel \\(uji e2e\\)\\.$`,
+          ),
+        ),
       ]);
       await screenshot(t.page, 'work-template-preview');
 
-      // One more row with a level out of range: the server refuses the file and names the cell.
+      // One more row with a level out of range: the dry run names the cell beside the valid change.
       ws.getRow(inf05).getCell(7).value = 7;
       const wrong = path.join(dir, 'templat-salah.xlsx');
       await wb.xlsx.writeFile(wrong);
       await fileInput.setInputFiles(wrong);
-      await preview.getByRole('table').waitFor();
-      await preview.getByRole('button', { name: 'Konfirmasi impor' }).click();
       const problems = t.page.getByTestId('template-problems');
-      expect(await textOf(problems)).toContain('1 masalah ditemukan; tidak ada jawaban yang disimpan.');
+      expect(await textOf(problems)).toContain('1 masalah ditemukan; baris itu tidak akan diimpor.');
       const problem = await textOf(problems.locator('tbody tr').first());
       expect(problem).toContain(`Penilaian Mandiri${inf05}G (Tingkat (1–5 / NA))`);
+      expect(await textOf(preview)).toContain('1 jawaban dari baris yang valid akan berubah');
+      expect(await preview.getByRole('table').locator('tbody tr').count()).toBe(1);
+      expect(await t.page.getByRole('button', { name: 'Konfirmasi impor' }).count()).toBe(0);
       await screenshot(t.page, 'work-template-problems');
+      // Three checks, all dry runs: nothing was saved before the user chose.
+      expect(uploads).toHaveLength(3);
+      expect(uploads.every((u) => u.endsWith('?dryRun=true'))).toBe(true);
+      const api = await apiClient(DINKES);
+      const before = (await api('GET', `/api/assessments/${dinkesId}`)) as {
+        responses: Array<{ indicatorCode: string; justification: string | null }>;
+      };
+      expect(before.responses.find((r) => r.indicatorCode === 'INF-04')?.justification).not.toBe(
+        'Diisi lewat templat Excel (uji e2e).',
+      );
 
       // Importing the valid rows saves INF-04 only.
       await problems.getByRole('button', { name: 'Impor baris yang valid saja' }).click();
@@ -501,6 +520,10 @@ describe('Dinas Perpustakaan dan Kearsipan: the head’s sign-off, then the asse
   it('previews the PDF and the image next to the controls, by keyboard, and discusses the indicator', async () => {
     await op('POST', `/api/assessments/${reviewId}/submit`, {});
     const t = await openPage(browser);
+    const evidenceDetails: string[] = [];
+    t.page.on('request', (r) => {
+      if (/\/api\/evidence\/[0-9a-f-]+$/.test(new URL(r.url()).pathname)) evidenceDetails.push(r.url());
+    });
     try {
       await signIn(t.page, 'asesor@mercusuar.test');
       await t.page.goto(`/verifikasi/${reviewId}`);
@@ -538,6 +561,8 @@ describe('Dinas Perpustakaan dan Kearsipan: the head’s sign-off, then the asse
       await img.waitFor();
       await expect.poll(() => img.evaluate((el) => (el as HTMLImageElement).naturalWidth)).toBe(1);
       expect(await item.getByTestId('pdf-preview').count()).toBe(0);
+      // What to preview and how came with the assessment: no evidence item was fetched on its own.
+      expect(evidenceDetails).toEqual([]);
 
       // The discussion opens on demand and takes a comment from the assessor.
       await item.getByRole('button', { name: 'Diskusi (0)' }).click();
@@ -549,7 +574,7 @@ describe('Dinas Perpustakaan dan Kearsipan: the head’s sign-off, then the asse
       await item.getByRole('button', { name: 'Riwayat perubahan' }).click();
       const dialog = t.page.getByRole('dialog', { name: 'Riwayat perubahan INF-04' });
       expect(await textOf(dialog.getByTestId('history-table').locator('tbody tr').first())).toContain(
-        DPK_OPERATOR,
+        `Operator Uji DPK${DPK_OPERATOR}`,
       );
       t.assertNoErrors();
     } finally {

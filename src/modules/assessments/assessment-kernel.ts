@@ -23,6 +23,7 @@ import {
 import { ForbiddenError, NotFoundError } from '../../lib/errors.js';
 import type { CycleRow } from '../cycles/cycles.repo.js';
 import { instrumentVersionsReader } from '../cycles/instrument-versions.js';
+import { typeByMime } from '../evidence/file-types.js';
 import {
   type AssessmentRow,
   assessmentsRepo,
@@ -173,7 +174,10 @@ export function assessmentKernel(db: Db, now: () => Date) {
         .map((e) => ({
           ...e,
           url: e.kind === 'link' ? e.url : null,
+          mimeType: e.kind === 'file' ? e.mimeType : null,
           downloadUrl: e.kind === 'file' ? `/api/evidence/${e.id}/download` : null,
+          previewUrl:
+            e.kind === 'file' && typeByMime(e.mimeType)?.preview ? `/api/evidence/${e.id}/preview` : null,
         })),
       needsConfirmation: r.needsConfirmation,
       version: r.version,

@@ -225,6 +225,7 @@ export function assessmentsRepo(db: DbOrTx) {
           validUntil: evidence.validUntil,
           url: evidence.url,
           originalName: evidence.originalName,
+          mimeType: evidence.mimeType,
         })
         .from(evidence)
         .where(inArray(evidence.id, unique));
@@ -338,7 +339,10 @@ export function assessmentsRepo(db: DbOrTx) {
         .orderBy(desc(scoreSnapshots.createdAt));
     },
 
-    /** Audit rows about one response and one verification: the full history of both ledgers. */
+    /**
+     * Audit rows about one response and one verification: the full history of both ledgers, with
+     * the actor's display name (null for system entries and deleted users).
+     */
     history(entities: Array<{ type: 'response' | 'verification'; id: string }>, tx: DbOrTx = db) {
       if (entities.length === 0) return Promise.resolve([]);
       return tx
@@ -347,12 +351,14 @@ export function assessmentsRepo(db: DbOrTx) {
           at: auditLog.at,
           actorId: auditLog.actorId,
           actorEmail: auditLog.actorEmail,
+          actorName: users.name,
           action: auditLog.action,
           entityType: auditLog.entityType,
           before: auditLog.before,
           after: auditLog.after,
         })
         .from(auditLog)
+        .leftJoin(users, eq(users.id, auditLog.actorId))
         .where(or(...entities.map((e) => and(eq(auditLog.entityType, e.type), eq(auditLog.entityId, e.id)))))
         .orderBy(asc(auditLog.id));
     },

@@ -93,7 +93,12 @@ export const evidenceSummaryDto = z.object({
   validUntil: z.string().nullable(),
   url: z.string().nullable().describe('links only'),
   originalName: z.string().nullable(),
+  mimeType: z.string().nullable().describe('files only: the content type detected at upload'),
   downloadUrl: z.string().nullable().describe('files only'),
+  previewUrl: z
+    .string()
+    .nullable()
+    .describe('files that can be shown inline (PDF, PNG, JPEG): GET it for the preview; null otherwise'),
 });
 
 export const responseDto = z.object({
@@ -263,6 +268,7 @@ export const historyDto = z.object({
       at: z.date(),
       actorId: z.string().nullable(),
       actorEmail: z.string().nullable(),
+      actorName: z.string().nullable().describe('display name of the actor; null for system entries'),
       action: z.string(),
       ledger: z.enum(['response', 'verification']),
       before: z.unknown(),

@@ -701,6 +701,7 @@ export function assessmentsServiceFactory(
           at: h.at,
           actorId: h.actorId,
           actorEmail: h.actorEmail,
+          actorName: h.actorName,
           action: h.action,
           ledger: h.entityType as 'response' | 'verification',
           before: h.before,

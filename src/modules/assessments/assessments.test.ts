@@ -1,8 +1,9 @@
+import { createHash } from 'node:crypto';
 import { eq, sql } from 'drizzle-orm';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Client, createTestApp, login, type TestApp } from '../../../test/helpers/app.js';
-import { auditLog, scoreSnapshots } from '../../db/schema/index.js';
+import { auditLog, evidence, scoreSnapshots, units } from '../../db/schema/index.js';
 import { type AssessmentEvent, type AssessmentState, transition } from '../../domain/workflow/index.js';
 import { seedDemoIfEmpty } from '../../seed/demo.js';
 import {
@@ -12,6 +13,9 @@ import {
   fillDirect,
   phasesAround,
 } from '../cycles/cycles.test-helpers.js';
+import { minimalPdf, multipartBody, tinyPng } from '../evidence/evidence.test-helpers.js';
+
+const DOCX = 'application/vnd.openxmlformats-officedocument.wordprocessingml.document';
 
 let t: TestApp;
 let instrumentVersionId: string;
@@ -596,6 +600,70 @@ describe('saving answers', () => {
       expect.objectContaining({ indicatorCode: 'INF-04', problem: 'evidence_missing' }),
     );
     expect(missing.some((m) => m.indicatorCode === 'APL-06')).toBe(false);
+  });
+
+  it('names the actor of every history entry (display name beside the e-mail)', async () => {
+    // INF-04 was saved by the operator, then by the head (first test of this block).
+    const res = await c.operator!.get(`/api/assessments/${A}/indicators/INF-04/history`);
+    expect(res.statusCode, res.body).toBe(200);
+    const entries = res.json().entries as Array<{ actorEmail: string; actorName: string | null }>;
+    expect(entries.map((e) => [e.actorEmail, e.actorName])).toEqual([
+      ['operator.diskominfo@mercusuar.test', 'Operator Demo Diskominfo'],
+      ['kepala.diskominfo@mercusuar.test', 'Kepala Demo Diskominfo'],
+    ]);
+  });
+
+  it('gives each evidence item of the detail its content type and, for PDF and images only, a preview URL', async () => {
+    const upload = async (filename: string, content: Buffer, title: string) => {
+      const { payload, headers } = multipartBody({ unitCode: '61-DISKOMINFO', title }, [
+        { filename, content },
+      ]);
+      const res = await c.operator!.request('POST', '/api/evidence', payload, headers);
+      expect(res.statusCode, res.body).toBe(201);
+      return res.json().id as string;
+    };
+    const pdf = await upload('sk-tim-tik.pdf', minimalPdf(`detail ${A}`), 'SK Tim TIK');
+    const png = await upload('foto-server.png', tinyPng(), 'Foto ruang server');
+    const unit = (await t.database.db.query.units.findFirst({ where: eq(units.code, '61-DISKOMINFO') }))!;
+    const [docx] = await t.database.db
+      .insert(evidence)
+      .values({
+        unitId: unit.id,
+        kind: 'file',
+        title: 'Notulen rapat TIK',
+        sha256: createHash('sha256').update(`docx ${A}`).digest('hex'),
+        storageKey: `uji/${A}.docx`,
+        mimeType: DOCX,
+        originalName: 'notulen.docx',
+      })
+      .returning();
+    const saved = await c.operator!.put(url('APL-05'), {
+      level: 3,
+      justification: 'bukti lengkap',
+      evidenceIds: [pdf, png, docx!.id, evidenceId],
+    });
+    expect(saved.statusCode, saved.body).toBe(200);
+
+    const detail = (await c.coordinator!.get(`/api/assessments/${A}`)).json();
+    const items = detail.responses.find((r: { indicatorCode: string }) => r.indicatorCode === 'APL-05')
+      .evidence as Array<{ id: string; mimeType: string | null; previewUrl: string | null }>;
+    const byId = new Map(items.map((e) => [e.id, e]));
+    expect(byId.get(pdf)).toMatchObject({
+      mimeType: 'application/pdf',
+      previewUrl: `/api/evidence/${pdf}/preview`,
+      downloadUrl: `/api/evidence/${pdf}/download`,
+    });
+    expect(byId.get(png)).toMatchObject({
+      mimeType: 'image/png',
+      previewUrl: `/api/evidence/${png}/preview`,
+    });
+    expect(byId.get(docx!.id)).toMatchObject({ mimeType: DOCX, previewUrl: null });
+    expect(byId.get(evidenceId)).toMatchObject({ kind: 'link', mimeType: null, previewUrl: null });
+    // The save's own answer carries the same fields, and the preview URL serves the file inline.
+    expect(saved.json().evidence).toEqual(expect.arrayContaining([byId.get(pdf)]));
+    const preview = await c.coordinator!.get(byId.get(pdf)!.previewUrl!);
+    expect(preview.statusCode).toBe(200);
+    expect(preview.headers['content-type']).toContain('application/pdf');
   });
 });
 

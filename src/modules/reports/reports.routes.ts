@@ -43,12 +43,36 @@ const problem = z.object({
   messageEn: z.string(),
 });
 
+const templateAnswer = z.object({
+  level: z.number().int().nullable().describe('for metric indicators: derived from metricValue'),
+  notApplicable: z.boolean(),
+  metricValue: z.string().nullable(),
+  justification: z.string().nullable(),
+});
+
+const templateChange = z.object({
+  indicatorCode: z.string(),
+  sheet: z.string(),
+  row: z.number().int(),
+  before: templateAnswer.nullable().describe('the answer in the app now; null when not answered yet'),
+  after: templateAnswer.describe('the answer the row saves (normalised)'),
+  fields: z
+    .array(z.enum(['level', 'notApplicable', 'metricValue', 'justification']))
+    .describe('what differs between before and after'),
+});
+
 export const templateImportResult = z.object({
-  saved: z.array(z.string()).describe('indicator codes whose answer was saved'),
+  dryRun: z.boolean().describe('true: nothing was written; the result says what an import would do'),
+  saved: z.array(z.string()).describe('indicator codes whose answer was saved (empty in a dry run)'),
+  changes: z
+    .array(templateChange)
+    .describe(
+      'rows that changed an answer; in a dry run, the valid rows that would (all of them with importValid=true, or without it when problems is empty)',
+    ),
   unchanged: z.number().int(),
   problems: z
     .array(problem)
-    .describe('rows not imported (only with importValid=true; otherwise 400 and nothing saved)'),
+    .describe('rows not imported (with importValid=true or dryRun=true; otherwise 400 and nothing saved)'),
   importValid: z.boolean(),
 });
 
@@ -184,9 +208,18 @@ export const reportsRoutes: FastifyPluginAsyncZod<{
           operationId: 'importAssessmentTemplate',
           tags: ['reports', 'assessments'],
           description:
-            'Upload a filled template as the raw request body (Content-Type: application/vnd.openxmlformats-officedocument.spreadsheetml.sheet). Every row is validated; with any problem nothing is saved (400, details list sheet/row/column) unless importValid=true, which saves the valid changed rows and reports the rest. Saves go through the same rules and audit as saving in the app; verified values are never touched.',
+            'Upload a filled template as the raw request body (Content-Type: application/vnd.openxmlformats-officedocument.spreadsheetml.sheet). Every row is validated; with any problem nothing is saved (400, details list sheet/row/column) unless importValid=true, which saves the valid changed rows and reports the rest. Saves go through the same rules and audit as saving in the app; verified values are never touched. With dryRun=true the same checks run and nothing is written (no answer, no audit record): a file that cannot be imported at all (not a workbook, another unit or cycle, edited headers, not allowed) is refused as it would be, otherwise the answer is 200 with `changes` (per row: indicator, sheet/row, before → after) and every row problem in `problems`.',
           params: idParams,
-          querystring: z.strictObject({ importValid: z.enum(['true', 'false']).optional() }),
+          querystring: z.strictObject({
+            importValid: z
+              .enum(['true', 'false'])
+              .optional()
+              .describe('save the valid rows and report the others instead of refusing the file'),
+            dryRun: z
+              .enum(['true', 'false'])
+              .optional()
+              .describe('validate only: report what would change and the problems, write nothing'),
+          }),
           response: { 200: templateImportResult },
         },
       },
@@ -194,6 +227,7 @@ export const reportsRoutes: FastifyPluginAsyncZod<{
         const body = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
         return reports.importTemplate(authedContext(request), request.params.id, body, {
           importValid: request.query.importValid === 'true',
+          dryRun: request.query.dryRun === 'true',
         });
       },
     );

@@ -344,6 +344,115 @@ describe('self-assessment template upload', () => {
   });
 });
 
+describe('self-assessment template dry run (?dryRun=true)', () => {
+  const writes = async () => {
+    const audit = await t.database.db.query.auditLog.findMany();
+    return {
+      audit: audit.length,
+      saves: audit.filter((x) => x.action === 'response.save').length,
+      imports: audit.filter((x) => x.action === 'assessment.template_import').length,
+    };
+  };
+
+  it('lists exactly the edited rows with before → after and the problems, and writes nothing', async () => {
+    const { maturity, metric } = await firstCodes();
+    const [levelCode, justCode, badCode] = [maturity[8]!.code, maturity[9]!.code, maturity[10]!.code];
+    const r = await operator.put(`/api/assessments/${assessmentId}/responses/${justCode}`, {
+      level: 2,
+      justification: 'sebelum templat',
+    });
+    expect(r.statusCode, r.body).toBe(200);
+    const metricCode = metric[0]!.code; // 12.5 since the round trip above
+    const wb = await download(operator, assessmentId);
+    const levelRow = rowOf(wb, levelCode);
+    levelRow.getCell(col('level')).value = 3; // new answer
+    const justRow = rowOf(wb, justCode);
+    justRow.getCell(col('justification')).value = 'sesudah templat';
+    const metricRow = rowOf(wb, metricCode);
+    metricRow.getCell(col('metric')).value = '13,75';
+    const badRow = rowOf(wb, badCode);
+    badRow.getCell(col('level')).value = 9;
+    const buf = await toBuffer(wb);
+
+    const before = await responses(assessmentId);
+    const counts = await writes();
+    const res = await upload(operator, assessmentId, buf, '?dryRun=true');
+    expect(res.statusCode, res.body).toBe(200);
+    const body = res.json();
+    expect(body).toMatchObject({ dryRun: true, saved: [], importValid: false });
+    expect(body.unchanged).toBeGreaterThan(0);
+    const byCode = new Map(
+      (body.changes as Array<{ indicatorCode: string }>).map((c) => [c.indicatorCode, c]),
+    );
+    expect([...byCode.keys()].sort()).toEqual([levelCode, justCode, metricCode].sort());
+    expect(byCode.get(levelCode)).toEqual({
+      indicatorCode: levelCode,
+      sheet: TEMPLATE_SHEET,
+      row: levelRow.number,
+      before: null,
+      after: { level: 3, notApplicable: false, metricValue: null, justification: null },
+      fields: ['level'],
+    });
+    expect(byCode.get(justCode)).toMatchObject({
+      row: justRow.number,
+      before: { level: 2, notApplicable: false, metricValue: null, justification: 'sebelum templat' },
+      after: { level: 2, notApplicable: false, metricValue: null, justification: 'sesudah templat' },
+      fields: ['justification'],
+    });
+    expect(byCode.get(metricCode)).toMatchObject({
+      row: metricRow.number,
+      before: { metricValue: '12.5' },
+      after: { metricValue: '13.75' },
+      fields: expect.arrayContaining(['metricValue']),
+    });
+    expect(body.problems).toEqual([
+      expect.objectContaining({
+        sheet: TEMPLATE_SHEET,
+        row: badRow.number,
+        column: 'G',
+        indicatorCode: badCode,
+      }),
+    ]);
+
+    // Nothing written: no answer, no audit record of any kind.
+    expect(await responses(assessmentId)).toEqual(before);
+    expect(await writes()).toEqual(counts);
+
+    // The same file with importValid saves exactly the rows the dry run listed.
+    const real = await upload(operator, assessmentId, buf, '?importValid=true');
+    expect(real.statusCode, real.body).toBe(200);
+    expect(real.json().dryRun).toBe(false);
+    expect([...real.json().saved].sort()).toEqual([levelCode, justCode, metricCode].sort());
+    expect(real.json().changes).toEqual(body.changes);
+    const after = await writes();
+    expect(after.saves - counts.saves).toBe(3);
+    expect(after.imports - counts.imports).toBe(1);
+  });
+
+  it('reports no change for an unchanged template and still writes nothing', async () => {
+    const wb = await download(operator, assessmentId);
+    const counts = await writes();
+    const res = await upload(operator, assessmentId, await toBuffer(wb), '?dryRun=true');
+    expect(res.statusCode, res.body).toBe(200);
+    expect(res.json()).toMatchObject({ dryRun: true, saved: [], changes: [], problems: [] });
+    expect(await writes()).toEqual(counts);
+  });
+
+  it('refuses what a real import refuses: another unit’s template (400), a non-workbook (415), no edit right (403)', async () => {
+    const counts = await writes();
+    const dinkes = await download(coordinator, dinkesAssessmentId);
+    let res = await upload(operator, assessmentId, await toBuffer(dinkes), '?dryRun=true');
+    expect(res.statusCode).toBe(400);
+    expect(res.json().message).toContain('unit lain');
+    res = await upload(operator, assessmentId, Buffer.from('%PDF-1.4\n'), '?dryRun=true');
+    expect(res.statusCode).toBe(415);
+    const own = await download(coordinator, assessmentId);
+    res = await upload(coordinator, assessmentId, await toBuffer(own), '?dryRun=true');
+    expect(res.statusCode).toBe(403);
+    expect(await writes()).toEqual(counts);
+  });
+});
+
 function zipOf(entries: Array<{ name: string; data: Buffer }>): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const archive = archiver('zip', { zlib: { level: 9 } });

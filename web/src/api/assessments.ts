@@ -63,7 +63,11 @@ export interface EvidenceSummary {
   docDate?: string | null;
   url: string | null;
   originalName: string | null;
+  /** Files only: the content type detected at upload. */
+  mimeType: string | null;
   downloadUrl: string | null;
+  /** Files the server shows inline (PDF, PNG, JPEG): GET /api/evidence/:id/preview; else null. */
+  previewUrl: string | null;
 }
 
 export interface ResponseDto {
@@ -306,6 +310,8 @@ export interface HistoryEntry {
   at: string;
   actorId: string | null;
   actorEmail: string | null;
+  /** The actor's display name; null for system entries. */
+  actorName: string | null;
   action: string;
   ledger: 'response' | 'verification';
   before: Record<string, unknown> | null;

@@ -1,5 +1,4 @@
-import { useQuery } from '@tanstack/react-query';
-import { api, type UploadOptions, uploadForm } from '../lib/api';
+import { type UploadOptions, uploadForm } from '../lib/api';
 
 /** GET /api/evidence/:id and POST /api/evidence (src/modules/evidence/evidence.schemas.ts `evidenceDto`). */
 export interface EvidenceDetail {
@@ -51,18 +50,6 @@ export function uploadEvidence(fields: UploadFields, file: File, opts: UploadOpt
   if (fields.docDate) form.append('docDate', fields.docDate);
   form.append('file', file, file.name);
   return uploadForm<EvidenceCreated>('/api/evidence', form, opts);
-}
-
-export const evidenceKey = (id: string) => ['evidence', id] as const;
-
-/** One item's metadata (type and preview address), fetched only when a preview is opened. */
-export function useEvidenceDetail(id: string | null) {
-  return useQuery({
-    queryKey: evidenceKey(id ?? ''),
-    queryFn: ({ signal }) => api<EvidenceDetail>(`/api/evidence/${id}`, { signal }),
-    enabled: !!id,
-    staleTime: 5 * 60_000,
-  });
 }
 
 export type PreviewKind = 'pdf' | 'image' | null;

@@ -1,4 +1,4 @@
-import { Button, Loader, Modal, Text } from '@mantine/core';
+import { Button, Loader, Modal, Stack, Text } from '@mantine/core';
 import { IconHistory } from '@tabler/icons-react';
 import { useState } from 'react';
 import { type HistoryEntry, useIndicatorHistory, useReasonCatalogue } from '../../api/assessments';
@@ -99,7 +99,19 @@ function HistoryTable({ assessmentId, indicatorCode }: { assessmentId: string; i
           {
             key: 'by',
             header: t.work.history.by,
-            cell: (e) => <span className="wrap-anywhere">{e.actorEmail ?? t.work.history.system}</span>,
+            cell: (e) =>
+              e.actorName || e.actorEmail ? (
+                <Stack gap={0}>
+                  <span className="wrap-anywhere">{e.actorName || e.actorEmail}</span>
+                  {e.actorName && e.actorEmail && (
+                    <Text span size="xs" c="dimmed" className="wrap-anywhere">
+                      {e.actorEmail}
+                    </Text>
+                  )}
+                </Stack>
+              ) : (
+                t.work.history.system
+              ),
           },
           {
             key: 'ledger',

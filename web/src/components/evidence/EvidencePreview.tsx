@@ -1,19 +1,22 @@
-import { Anchor, Loader, Stack, Text } from '@mantine/core';
-import { previewKindOf, useEvidenceDetail } from '../../api/evidence';
+import { Anchor, Stack, Text } from '@mantine/core';
+import type { EvidenceSummary } from '../../api/assessments';
+import { previewKindOf } from '../../api/evidence';
 import { useI18n } from '../../i18n';
-import { QueryError } from '../QueryError';
+
+type Previewable = Pick<
+  EvidenceSummary,
+  'id' | 'title' | 'mimeType' | 'previewUrl' | 'downloadUrl' | 'originalName'
+>;
 
 /**
  * One evidence file shown inline: a PDF in an <object> (with a download link as its fallback
  * where the browser has no PDF viewer), a PNG/JPEG as an image, anything else as a download.
- * Served by GET /api/evidence/:id/preview (sandboxed, same origin).
+ * The server says what can be previewed: the item's `previewUrl` (GET /api/evidence/:id/preview,
+ * sandboxed, same origin) and its detected `mimeType`, both in the assessment's evidence summary,
+ * so nothing more is fetched until the file itself is shown.
  */
-export function EvidencePreview({ evidenceId, title }: { evidenceId: string; title: string }) {
+export function EvidencePreview({ evidence: e }: { evidence: Previewable }) {
   const { t } = useI18n();
-  const detail = useEvidenceDetail(evidenceId);
-  if (detail.isError) return <QueryError error={detail.error} onRetry={() => detail.refetch()} />;
-  if (!detail.data) return <Loader size="sm" aria-label={t.common.loading} />;
-  const e = detail.data;
   const kind = e.previewUrl ? previewKindOf(e.mimeType) : null;
   const download = e.downloadUrl && (
     <Anchor href={e.downloadUrl} size="sm" download>
@@ -22,13 +25,13 @@ export function EvidencePreview({ evidenceId, title }: { evidenceId: string; tit
     </Anchor>
   );
   return (
-    <Stack gap={4} data-testid={`evidence-preview-${evidenceId}`}>
+    <Stack gap={4} data-testid={`evidence-preview-${e.id}`}>
       {kind === 'pdf' && (
         <object
           data={e.previewUrl!}
           type="application/pdf"
-          title={t.work.preview.frameTitle(title)}
-          aria-label={t.work.preview.frameTitle(title)}
+          title={t.work.preview.frameTitle(e.title)}
+          aria-label={t.work.preview.frameTitle(e.title)}
           style={{
             width: '100%',
             height: 'min(70vh, 36rem)',
@@ -43,7 +46,7 @@ export function EvidencePreview({ evidenceId, title }: { evidenceId: string; tit
       {kind === 'image' && (
         <img
           src={e.previewUrl!}
-          alt={t.work.preview.imageAlt(title)}
+          alt={t.work.preview.imageAlt(e.title)}
           style={{ maxWidth: '100%', height: 'auto', border: '1px solid var(--mantine-color-gray-4)' }}
           data-testid="image-preview"
         />

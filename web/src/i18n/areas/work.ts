@@ -98,8 +98,12 @@ export const workId = {
     previewTitle: 'Pratinjau perubahan',
     previewCount: (n: number) => `${n} jawaban akan berubah. Periksa lalu konfirmasi impor.`,
     previewNone: 'Tidak ada jawaban yang berbeda dari aplikasi.',
-    previewUnavailable:
-      'Isi berkas tidak dapat ditampilkan di peramban; server tetap memeriksa setiap baris saat Anda mengimpor.',
+    previewValidCount: (n: number) =>
+      `${n} jawaban dari baris yang valid akan berubah bila Anda mengimpor baris yang valid saja.`,
+    previewNoValid: 'Tidak ada baris valid yang mengubah jawaban.',
+    previewProblems: (n: number) => `${n} masalah ditemukan; baris itu tidak akan diimpor.`,
+    checking: 'Memeriksa templat di server…',
+    refusedHint: 'Berkas ini tidak dapat diimpor. Perbaiki lalu unggah kembali.',
     previewFrom: (name: string) => `Berkas: ${name}`,
     row: 'Baris',
     sheet: 'Lembar',
@@ -229,8 +233,12 @@ export const workEn: typeof workId = {
     previewTitle: 'Preview of the changes',
     previewCount: (n: number) => `${n} answer(s) will change. Check them, then confirm the import.`,
     previewNone: 'No answer differs from the app.',
-    previewUnavailable:
-      'The file cannot be shown in the browser; the server still checks every row when you import.',
+    previewValidCount: (n: number) =>
+      `${n} answer(s) from the valid rows will change if you import the valid rows only.`,
+    previewNoValid: 'No valid row changes an answer.',
+    previewProblems: (n: number) => `${n} problem(s) found; those rows will not be imported.`,
+    checking: 'Checking the template on the server…',
+    refusedHint: 'This file cannot be imported. Fix it and upload it again.',
     previewFrom: (name: string) => `File: ${name}`,
     row: 'Row',
     sheet: 'Sheet',

@@ -259,7 +259,7 @@ export default function AssessmentPage() {
           </Group>
         </Grid.Col>
       </Grid>
-      <UnitDownloads assessment={a} indicators={allIndicators.map((i) => i.node)} />
+      <UnitDownloads assessment={a} />
     </>
   );
 }

@@ -2,11 +2,14 @@ import { Alert, Button, Card, Group, Stack, Text, Title } from '@mantine/core';
 import { IconDownload, IconFileSpreadsheet } from '@tabler/icons-react';
 import { useQueryClient } from '@tanstack/react-query';
 import { useId, useRef, useState } from 'react';
-import { type AssessmentDetail, assessmentKey, type TreeNode } from '../../api/assessments';
+import { type AssessmentDetail, assessmentKey } from '../../api/assessments';
 import {
   downloadFile,
   importTemplate,
+  previewTemplate,
   reportUrl,
+  type TemplateAnswerValue,
+  type TemplateChange,
   type TemplateImportResult,
   type TemplateProblem,
   templateProblems,
@@ -15,26 +18,23 @@ import {
 import { DataTable } from '../../components/DataTable';
 import { useErrorMessage } from '../../components/QueryError';
 import { useI18n } from '../../i18n';
-import type { TemplateChange } from './templatePreview';
+import { formatDecimal } from '../../lib/format';
 
 type Step =
   | { kind: 'idle' }
   | { kind: 'checking' }
-  | { kind: 'preview'; changes: TemplateChange[] | null }
-  | { kind: 'problems'; problems: TemplateProblem[] }
+  /** The server's dry run: what would change and the row problems; nothing saved yet. */
+  | { kind: 'preview'; result: TemplateImportResult }
+  /** The server refused the file (400 with problems); `canImportValid` when importing the valid rows may help. */
+  | { kind: 'refused'; problems: TemplateProblem[]; canImportValid: boolean }
   | { kind: 'done'; result: TemplateImportResult };
 
 /**
  * Issue 6 item 7 on the unit's own page: the Excel template (download, fill offline, upload back
- * with a preview of the changes and the server's row errors) and the unit's results report.
+ * with the server's dry run as the preview of the changes and row problems, then confirm) and
+ * the unit's results report.
  */
-export function UnitDownloads({
-  assessment: a,
-  indicators,
-}: {
-  assessment: AssessmentDetail;
-  indicators: TreeNode[];
-}) {
+export function UnitDownloads({ assessment: a }: { assessment: AssessmentDetail }) {
   const { t, lang } = useI18n();
   const errorMessage = useErrorMessage();
   const queryClient = useQueryClient();
@@ -45,6 +45,7 @@ export function UnitDownloads({
   const [step, setStep] = useState<Step>({ kind: 'idle' });
   const [importing, setImporting] = useState(false);
   const input = useRef<HTMLInputElement>(null);
+  const checking = useRef<AbortController | null>(null);
   const canImport = a.allowedActions.includes('edit');
   const reportsReady = a.state === 'final' || a.state === 'published';
 
@@ -60,21 +61,34 @@ export function UnitDownloads({
     }
   };
 
+  const reset = () => {
+    checking.current?.abort();
+    checking.current = null;
+    setFile(null);
+    setStep({ kind: 'idle' });
+    if (input.current) input.current.value = '';
+  };
+
+  /** Sends the chosen file to the server's dry run: nothing is saved until the user confirms. */
   const check = async (f: File | null) => {
-    setFile(f);
     setError(null);
-    if (!f) {
-      setStep({ kind: 'idle' });
-      if (input.current) input.current.value = '';
-      return;
-    }
+    if (!f) return reset();
+    checking.current?.abort();
+    const controller = new AbortController();
+    checking.current = controller;
+    setFile(f);
     setStep({ kind: 'checking' });
     try {
-      const { templateChanges } = await import('./templatePreview');
-      setStep({ kind: 'preview', changes: await templateChanges(f, a.responses, indicators) });
-    } catch {
-      // Not readable here (not a template, or an unusual workbook): the server decides on import.
-      setStep({ kind: 'preview', changes: null });
+      const result = await previewTemplate(a.id, f, controller.signal);
+      if (!controller.signal.aborted) setStep({ kind: 'preview', result });
+    } catch (err) {
+      if (controller.signal.aborted) return;
+      const problems = templateProblems(err);
+      if (problems.length > 0) setStep({ kind: 'refused', problems, canImportValid: false });
+      else {
+        setStep({ kind: 'idle' });
+        setError(errorMessage(err));
+      }
     }
   };
 
@@ -89,8 +103,9 @@ export function UnitDownloads({
       if (input.current) input.current.value = '';
       await queryClient.invalidateQueries({ queryKey: assessmentKey(a.id) });
     } catch (err) {
+      // The rules can change between the preview and the import (e.g. the window closed).
       const problems = templateProblems(err);
-      if (problems.length > 0) setStep({ kind: 'problems', problems });
+      if (problems.length > 0) setStep({ kind: 'refused', problems, canImportValid: !importValid });
       else {
         setStep({ kind: 'idle' });
         setError(errorMessage(err));
@@ -115,7 +130,46 @@ export function UnitDownloads({
       cell: (p: TemplateProblem) => (lang === 'en' ? p.messageEn : p.message),
     },
   ];
-  const empty = (v: string) => v || t.work.downloads.empty;
+  const problemTable = (problems: TemplateProblem[]) => (
+    <DataTable<TemplateProblem & { n: number }>
+      caption={t.work.downloads.problemsCaption}
+      hideCaption
+      rowKey={(p) => String(p.n)}
+      rows={problems.map((p, n) => ({ ...p, n }))}
+      columns={problemColumns}
+    />
+  );
+
+  const answerText = (v: TemplateAnswerValue | null) => {
+    if (!v) return t.work.downloads.empty;
+    if (v.notApplicable) return t.assess.notApplicable;
+    if (v.metricValue !== null) return `${t.assess.metricValue}: ${formatDecimal(v.metricValue, lang)}`;
+    if (v.level !== null) return t.assess.level(v.level);
+    return t.work.downloads.empty;
+  };
+  /** The changed parts of one side of a change: the answer and/or the justification. */
+  const side = (c: TemplateChange, v: TemplateAnswerValue | null) => {
+    const answerChanged = c.fields.some((f) => f !== 'justification');
+    const justification = v?.justification ?? '';
+    return (
+      <Stack gap={2}>
+        {answerChanged && <span>{answerText(v)}</span>}
+        {c.fields.includes('justification') && (
+          <span className="wrap-anywhere">
+            {t.assess.justification}: {justification ? clip(justification) : t.work.downloads.empty}
+          </span>
+        )}
+      </Stack>
+    );
+  };
+
+  const preview = step.kind === 'preview' ? step.result : null;
+  const summary = (r: TemplateImportResult) => {
+    const n = r.changes.length;
+    if (r.problems.length === 0)
+      return n === 0 ? t.work.downloads.previewNone : t.work.downloads.previewCount(n);
+    return n === 0 ? t.work.downloads.previewNoValid : t.work.downloads.previewValidCount(n);
+  };
 
   return (
     <Card withBorder padding="lg" mt="lg" component="section" aria-labelledby={`${ids}-title`}>
@@ -175,8 +229,8 @@ export function UnitDownloads({
           </Stack>
         )}
         <div role="status" aria-live="polite" data-testid="template-status">
-          {step.kind === 'checking' && <Text size="sm">{t.common.loading}</Text>}
-          {step.kind === 'preview' && (
+          {step.kind === 'checking' && <Text size="sm">{t.work.downloads.checking}</Text>}
+          {preview && (
             <Stack gap="xs" data-testid="template-preview">
               <Text fw={600} size="sm" component="h3">
                 {t.work.downloads.previewTitle}
@@ -186,44 +240,35 @@ export function UnitDownloads({
                   {t.work.downloads.previewFrom(file.name)}
                 </Text>
               )}
-              <Text size="sm">
-                {step.changes === null
-                  ? t.work.downloads.previewUnavailable
-                  : step.changes.length === 0
-                    ? t.work.downloads.previewNone
-                    : t.work.downloads.previewCount(new Set(step.changes.map((c) => c.indicatorCode)).size)}
-              </Text>
-              {step.changes && step.changes.length > 0 && (
+              <Text size="sm">{summary(preview)}</Text>
+              {preview.changes.length > 0 && (
                 <DataTable<TemplateChange>
                   caption={t.work.downloads.changesCaption}
                   hideCaption
-                  rowKey={(c) => `${c.row}:${c.column}`}
-                  rows={step.changes}
+                  rowKey={(c) => `${c.row}:${c.indicatorCode}`}
+                  rows={preview.changes}
                   columns={[
                     { key: 'row', header: t.work.downloads.row, numeric: true, cell: (c) => c.row },
                     { key: 'code', header: t.work.downloads.indicator, cell: (c) => c.indicatorCode },
-                    {
-                      key: 'column',
-                      header: t.work.downloads.column,
-                      cell: (c) => `${c.column} (${c.columnHeader})`,
-                    },
-                    { key: 'before', header: t.work.downloads.before, cell: (c) => empty(c.before) },
-                    { key: 'after', header: t.work.downloads.after, cell: (c) => empty(c.after) },
+                    { key: 'before', header: t.work.downloads.before, cell: (c) => side(c, c.before) },
+                    { key: 'after', header: t.work.downloads.after, cell: (c) => side(c, c.after) },
                   ]}
                 />
               )}
-              <Group gap="xs">
-                <Button
-                  onClick={() => runImport(false)}
-                  loading={importing}
-                  disabled={step.changes !== null && step.changes.length === 0}
-                >
-                  {t.work.downloads.confirm}
-                </Button>
-                <Button variant="subtle" onClick={() => check(null)} disabled={importing}>
-                  {t.common.cancel}
-                </Button>
-              </Group>
+              {preview.problems.length === 0 && (
+                <Group gap="xs">
+                  <Button
+                    onClick={() => runImport(false)}
+                    loading={importing}
+                    disabled={preview.changes.length === 0}
+                  >
+                    {t.work.downloads.confirm}
+                  </Button>
+                  <Button variant="subtle" onClick={reset} disabled={importing}>
+                    {t.common.cancel}
+                  </Button>
+                </Group>
+              )}
             </Stack>
           )}
           {step.kind === 'done' && (
@@ -235,19 +280,36 @@ export function UnitDownloads({
               {step.result.problems.length > 0 && (
                 <>
                   <Text size="sm">{t.work.downloads.skipped(step.result.problems.length)}</Text>
-                  <DataTable<TemplateProblem & { n: number }>
-                    caption={t.work.downloads.problemsCaption}
-                    hideCaption
-                    rowKey={(p) => String(p.n)}
-                    rows={step.result.problems.map((p, n) => ({ ...p, n }))}
-                    columns={problemColumns}
-                  />
+                  {problemTable(step.result.problems)}
                 </>
               )}
             </Stack>
           )}
         </div>
-        {step.kind === 'problems' && (
+        {preview && preview.problems.length > 0 && (
+          <Alert
+            color="orange"
+            title={t.work.downloads.previewProblems(preview.problems.length)}
+            role="alert"
+            data-testid="template-problems"
+          >
+            <Stack gap="xs">
+              <Text size="sm">{t.work.downloads.problemsHint}</Text>
+              {problemTable(preview.problems)}
+              <Group gap="xs">
+                {preview.changes.length > 0 && (
+                  <Button color="orange" onClick={() => runImport(true)} loading={importing}>
+                    {t.work.downloads.importValid}
+                  </Button>
+                )}
+                <Button variant="subtle" onClick={reset} disabled={importing}>
+                  {t.common.cancel}
+                </Button>
+              </Group>
+            </Stack>
+          </Alert>
+        )}
+        {step.kind === 'refused' && (
           <Alert
             color="orange"
             title={t.work.downloads.problemsTitle(step.problems.length)}
@@ -255,19 +317,17 @@ export function UnitDownloads({
             data-testid="template-problems"
           >
             <Stack gap="xs">
-              <Text size="sm">{t.work.downloads.problemsHint}</Text>
-              <DataTable<TemplateProblem & { n: number }>
-                caption={t.work.downloads.problemsCaption}
-                hideCaption
-                rowKey={(p) => String(p.n)}
-                rows={step.problems.map((p, n) => ({ ...p, n }))}
-                columns={problemColumns}
-              />
+              <Text size="sm">
+                {step.canImportValid ? t.work.downloads.problemsHint : t.work.downloads.refusedHint}
+              </Text>
+              {problemTable(step.problems)}
               <Group gap="xs">
-                <Button color="orange" onClick={() => runImport(true)} loading={importing}>
-                  {t.work.downloads.importValid}
-                </Button>
-                <Button variant="subtle" onClick={() => check(null)} disabled={importing}>
+                {step.canImportValid && (
+                  <Button color="orange" onClick={() => runImport(true)} loading={importing}>
+                    {t.work.downloads.importValid}
+                  </Button>
+                )}
+                <Button variant="subtle" onClick={reset} disabled={importing}>
                   {t.common.cancel}
                 </Button>
               </Group>
@@ -283,3 +343,5 @@ export function UnitDownloads({
     </Card>
   );
 }
+
+const clip = (s: string, n = 200) => (s.length > n ? `${s.slice(0, n - 1)}…` : s);

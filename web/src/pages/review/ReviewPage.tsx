@@ -243,7 +243,7 @@ function ReviewItem({
                   <Text span size="xs" c="dimmed">
                     {e.kind === 'link' ? t.work.preview.link : t.work.preview.file}
                   </Text>
-                  {e.kind === 'file' && previewable(e.originalName) && (
+                  {e.previewUrl && (
                     <Button
                       size="compact-xs"
                       variant="light"
@@ -264,7 +264,7 @@ function ReviewItem({
           <div id={`${ids}-preview`}>
             {previewed && (
               <Box mt="xs">
-                <EvidencePreview evidenceId={previewed.id} title={previewed.title} />
+                <EvidencePreview evidence={previewed} />
               </Box>
             )}
           </div>
@@ -353,6 +353,3 @@ function ReviewItem({
     </Card>
   );
 }
-
-/** Files the server previews inline (PDF, PNG, JPEG): their stored name carries the real type. */
-const previewable = (name: string | null) => !!name && /\.(pdf|png|jpe?g|jpe|jfif)$/i.test(name);
