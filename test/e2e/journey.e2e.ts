@@ -318,5 +318,27 @@ describe('evaluation journey: submit, verify, return, fix, finalise, publish', (
     } finally {
       await pub.close();
     }
+
+    // The leader's dashboard ranks the unit in the newly published cycle.
+    const lead = await openPage(browser);
+    try {
+      await signIn(lead.page, 'gubernur@mercusuar.test');
+      await lead.page.goto(`/dasbor?siklus=${cycle.id}`);
+      await heading(lead.page, 'Dasbor pimpinan').waitFor();
+      const first = lead.page
+        .getByTestId('ranking-table')
+        .locator('tbody tr')
+        .filter({ hasText: 'Dinas Komunikasi dan Informatika' })
+        .first();
+      await first.waitFor();
+      const cells = (await first.locator('td').allTextContents()).map((c) => c.replace(/\s+/g, ' ').trim());
+      expect(cells[0]).toBe('1');
+      expect(cells.join(' ')).toContain('Dinas Komunikasi dan Informatika');
+      expect(cells.join(' ')).toContain(mine.verifiedIndex.replace('.', ','));
+      await screenshot(lead.page, 'dashboard-published-cycle');
+      lead.assertNoErrors();
+    } finally {
+      await lead.close();
+    }
   });
 });
