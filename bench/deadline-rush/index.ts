@@ -134,9 +134,16 @@ function instrumentSaves(services: Services) {
   let unchanged = 0;
   svc.saveResponse = async (ctx, id, code, input) => {
     inFlight++;
+    const startedAt = Date.now();
     try {
       const saved = await original(ctx, id, code, input);
-      if (saved.version === (input.expectedVersion ?? 0) + 1) {
+      // A write by THIS call: the expected next version, stamped during the call. (A client that
+      // timed out re-sends the same answer; the server answers that idempotently with the row the
+      // first call wrote, which must not be counted twice.)
+      if (
+        saved.version === (input.expectedVersion ?? 0) + 1 &&
+        new Date(saved.updatedAt).getTime() >= startedAt - 5
+      ) {
         const key = `${id}|${code}`;
         committed.set(key, (committed.get(key) ?? 0) + 1);
       } else unchanged++;
