@@ -102,7 +102,7 @@ export const assessmentsRoutes: FastifyPluginAsyncZod<{ assessments: Assessments
         operationId: 'saveResponse',
         tags,
         description:
-          'Saves one self-assessed answer. Idempotent; 409 VERSION_CONFLICT (details.current) on a stale expectedVersion; 409 EDIT_WINDOW_CLOSED after the deadline.',
+          'Saves one self-assessed answer; the body replaces the answer (an omitted field is empty, including evidenceIds). Idempotent; 409 VERSION_CONFLICT (details.current) on a stale expectedVersion; 409 EDIT_WINDOW_CLOSED after the deadline.',
         params: indicatorParams,
         body: responseInput,
         response: { 200: responseDto },

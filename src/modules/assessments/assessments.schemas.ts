@@ -32,7 +32,9 @@ export const responseInput = z.strictObject({
     .array(z.uuid())
     .max(50)
     .optional()
-    .describe('evidence of the same unit; replaces the current links'),
+    .describe(
+      'evidence of the same unit; replaces the current links (the body is the whole answer: omitted = no evidence)',
+    ),
   expectedVersion,
 });
 export type ResponseInput = z.infer<typeof responseInput>;
