@@ -106,6 +106,31 @@ describe('roles and errors', () => {
     }
   });
 
+  it('gives an operator who types another unit’s assessment address the not-allowed page', async () => {
+    // Diskominfo's assessment in the open cycle, opened by the operator of Dinas Kesehatan.
+    const diskominfo = await apiClient('operator.diskominfo@mercusuar.test');
+    const { items: cycles } = (await diskominfo('GET', '/api/cycles')) as {
+      items: Array<{ id: string; status: string; name: string }>;
+    };
+    const open = cycles.find((c) => c.status === 'open' && c.name.includes('(DEMO)'))!;
+    const { items } = (await diskominfo('GET', `/api/cycles/${open.id}/assessments`)) as {
+      items: Array<{ id: string; unit: { code: string } }>;
+    };
+    const id = items.find((a) => a.unit.code === '61-DISKOMINFO')!.id;
+    // The server answers 404 (existence is not leaked); the browser logs that response.
+    const t = await openPage(browser, { allowHttpErrors: [/^404 .*\/api\/assessments\//] });
+    try {
+      await signIn(t.page, 'operator.dinkes@mercusuar.test');
+      await t.page.goto(`/penilaian/${id}`);
+      await heading(t.page, 'Anda tidak berwenang melihat halaman ini').waitFor();
+      expect(await t.page.getByTestId('indicator-form').count()).toBe(0);
+      await screenshot(t.page, 'not-allowed-assessment');
+      t.assertNoErrors();
+    } finally {
+      await t.close();
+    }
+  });
+
   it('turns a 403 or 404 from the API into the not-allowed or not-found page', async () => {
     const t = await openPage(browser, { allowHttpErrors: [/^40[34] .*\/api\/audit/] });
     try {

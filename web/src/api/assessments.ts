@@ -1,5 +1,5 @@
 import { useQueries, useQuery } from '@tanstack/react-query';
-import { api } from '../lib/api';
+import { ApiError, api } from '../lib/api';
 import type { Cycle } from './cycles';
 
 export type AssessmentState =
@@ -182,7 +182,18 @@ export function useAssessmentsOf(cycles: Cycle[]) {
 export function useAssessment(id: string) {
   return useQuery({
     queryKey: assessmentKey(id),
-    queryFn: ({ signal }) => api<AssessmentDetail>(`/api/assessments/${id}`, { signal }),
+    queryFn: async ({ signal }) => {
+      try {
+        return await api<AssessmentDetail>(`/api/assessments/${id}`, { signal });
+      } catch (err) {
+        // The server answers 404 both for an assessment that does not exist and for one outside
+        // the user's scope (nothing leaked). To the person, either is a page they may not open:
+        // the not-allowed page, with the server's message under it.
+        if (err instanceof ApiError && err.status === 404)
+          throw new ApiError(403, 'ASSESSMENT_NOT_AVAILABLE', err.message, err.details);
+        throw err;
+      }
+    },
   });
 }
 
