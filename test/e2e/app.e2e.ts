@@ -205,6 +205,12 @@ describe('language, phone, keyboard', () => {
       await screenshot(t.page, 'home-english');
       await t.page.reload();
       await heading(t.page, 'Home').waitFor();
+      // Workflow names come from the shared catalogue in the reader's language, not the server's label.
+      await t.page.goto('/admin/siklus');
+      expect(await textOf(t.page.locator('[data-state="published"]').first())).toBe('Published');
+      expect(await textOf(t.page.locator('[data-state="open"]').first())).toBe('Open');
+      await t.page.goto('/beranda');
+      await heading(t.page, 'Home').waitFor();
       await t.page.locator('label').filter({ hasText: 'Bahasa Indonesia' }).click();
       await heading(t.page, 'Beranda').waitFor();
       expect(await t.page.getAttribute('html', 'lang')).toBe('id');

@@ -46,6 +46,7 @@ import { QueryError, useErrorMessage } from '../../components/QueryError';
 import { useI18n } from '../../i18n';
 import { ApiError } from '../../lib/api';
 import { formatDateTime, formatNumber } from '../../lib/format';
+import { reasonName } from '../../lib/labels';
 import { useUser } from '../../lib/session';
 import { SignoffPanel } from './SignoffPanel';
 import { StateBadge } from './StateBadge';
@@ -542,7 +543,8 @@ function IndicatorForm({
         )}
         {verification && (
           <Alert color="blue" title={t.assess.verified}>
-            {verification.level ? t.assess.level(verification.level) : '—'} · {verification.reasonLabel}
+            {verification.level ? t.assess.level(verification.level) : '—'} ·{' '}
+            {reasonName(verification.reasonCode, lang, verification.reasonLabel)}
             {verification.note ? ` · ${verification.note}` : ''}
           </Alert>
         )}

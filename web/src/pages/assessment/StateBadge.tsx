@@ -1,4 +1,6 @@
 import { Badge } from '@mantine/core';
+import { useI18n } from '../../i18n';
+import { stateName } from '../../lib/labels';
 
 const COLORS: Record<string, string> = {
   draft: 'gray',
@@ -12,11 +14,12 @@ const COLORS: Record<string, string> = {
   published: 'green',
 };
 
-/** An assessment's state, labelled by the server (stateLabel is already in Indonesian). */
+/** An assessment's state or a cycle's status, named in the reader's language (server label as fallback). */
 export function StateBadge({ state, label }: { state: string | null; label: string }) {
+  const { lang } = useI18n();
   return (
     <Badge variant="light" color={COLORS[state ?? ''] ?? 'gray'} data-state={state ?? undefined}>
-      {label}
+      {stateName(state, lang, label)}
     </Badge>
   );
 }

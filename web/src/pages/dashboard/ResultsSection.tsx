@@ -6,6 +6,7 @@ import { useCycleResults, useLaggards } from '../../api/results';
 import { QueryError } from '../../components/QueryError';
 import { useI18n } from '../../i18n';
 import { formatDecimal, formatNumber } from '../../lib/format';
+import { stateName } from '../../lib/labels';
 import { unitResultPath } from '../../lib/routes';
 import { peerGroupOf, ranksWithin } from './peers';
 import { type Filter, type RankedRow, RankingCard, type Sort, sortRows, withDecimals } from './RankingCard';
@@ -109,7 +110,10 @@ export function ResultsSection() {
         label={t.results.cycle}
         value={cycleId}
         onChange={(e) => setParam('siklus', e.currentTarget.value)}
-        data={withResults.map((c) => ({ value: c.id, label: `${c.name} (${c.statusLabel})` }))}
+        data={withResults.map((c) => ({
+          value: c.id,
+          label: `${c.name} (${stateName(c.status, lang, c.statusLabel)})`,
+        }))}
         maw={480}
       />
       {results.isError ? (

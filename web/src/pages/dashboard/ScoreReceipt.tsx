@@ -3,6 +3,7 @@ import { type ReactNode, useMemo } from 'react';
 import type { ReceiptNodeDto, UnitInsight } from '../../api/results';
 import { useI18n } from '../../i18n';
 import { formatDateTime, formatDecimal } from '../../lib/format';
+import { reasonName, stageName } from '../../lib/labels';
 import css from './insight.module.css';
 
 type Indicator = NonNullable<ReceiptNodeDto['indicator']>;
@@ -155,11 +156,11 @@ export function ScoreReceipt({ data }: { data: UnitInsight }) {
                 </>
               )}
               <dt>{ti.reason}</dt>
-              <dd>{ver.reasonLabel ?? ver.reasonCode ?? '—'}</dd>
+              <dd>{ver.reasonCode ? reasonName(ver.reasonCode, lang, ver.reasonLabel) : '—'}</dd>
               <dt>{ti.note}</dt>
               <dd>{ver.note || '—'}</dd>
               <dt>{ti.stage}</dt>
-              <dd>{ver.stageLabel ?? ver.stage ?? '—'}</dd>
+              <dd>{ver.stage ? stageName(ver.stage, lang, ver.stageLabel) : '—'}</dd>
               <dt>{ti.verifier}</dt>
               <dd data-testid="verifier">
                 {ver.verifiedBy ?? '—'}

@@ -10,6 +10,7 @@ import { PageLoader } from '../../components/PageLoader';
 import { QueryError } from '../../components/QueryError';
 import { useI18n } from '../../i18n';
 import { formatDecimal } from '../../lib/format';
+import { stateName } from '../../lib/labels';
 import { APP_ROUTES } from '../../lib/routes';
 import { signed } from './RankingCard';
 import { ScoreReceipt } from './ScoreReceipt';
@@ -65,7 +66,7 @@ function UnitResult({ data }: { data: UnitInsight }) {
       </Anchor>
       <PageHeader
         title={data.unit.name}
-        intro={`${data.cycle.name} · ${data.assessment.stateLabel}`}
+        intro={`${data.cycle.name} · ${stateName(data.assessment.state, lang, data.assessment.stateLabel)}`}
         actions={
           <>
             <Button
