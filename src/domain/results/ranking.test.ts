@@ -38,6 +38,10 @@ describe('aggregates', () => {
   it('computes exact differences, means and medians', () => {
     expect(subtractDecimalText('2.55', '2.40')).toBe('0.15');
     expect(subtractDecimalText('2.40', '2.55')).toBe('-0.15');
+    // reported values keep their places: a difference reads like the values it compares
+    expect(subtractDecimalText('2.90', '2.30')).toBe('0.60');
+    expect(subtractDecimalText('3.00', '3.00')).toBe('0.00');
+    expect(subtractDecimalText('2.5', '2.40')).toBe('0.10');
     expect(meanDecimalText(['2.00', '2.01'], 2)).toBe('2.01'); // 2.005 rounds half-up
     expect(meanDecimalText(['1.10', '1.20', '1.30'], 2)).toBe('1.20');
     expect(medianDecimalText(['3.00', '1.00', '2.00', '4.00'], 2)).toBe('2.50');

@@ -12,12 +12,18 @@ function mustParse(s: string): Decimal {
   return d;
 }
 
-/** a − b, exact, as a decimal string keeping the larger scale ("2.55" − "2.40" = "0.15"). */
+/**
+ * a − b, exact, as a decimal string with as many places as the more precise operand as written
+ * ("2.55" − "2.40" = "0.15", "2.90" − "2.30" = "0.60", "3.00" − "3.00" = "0.00").
+ */
 export function subtractDecimalText(a: string, b: string): string {
   const y = mustParse(b);
   const d = addDecimal(mustParse(a), { units: -y.units, scale: y.scale });
-  return formatUnits(d.units, d.scale);
+  const places = Math.max(placesOf(a), placesOf(b), d.scale);
+  return formatUnits(d.units * 10n ** BigInt(places - d.scale), places);
 }
+
+const placesOf = (s: string) => (s.trim().split('.')[1] ?? '').length;
 
 /**
  * Standard competition ranking ("1224"): the highest value gets rank 1 and ties share a rank.
