@@ -29,6 +29,15 @@ export interface TableSpec {
 /** A value as it goes into a file: exact decimal text stays text until written. */
 export type Cell = string | number | boolean | null;
 
+/** The unit code column every resource of the package starts with (its key, with the resource's own). */
+const UNIT_CODE_FIELD: Field = {
+  name: 'kode_unit',
+  type: 'string',
+  title: 'Kode unit',
+  description: 'Kode tetap perangkat daerah',
+  constraints: { required: true },
+};
+
 export const TABLES = {
   units: {
     name: 'hasil-unit',
@@ -37,13 +46,7 @@ export const TABLES = {
       'Indeks terverifikasi (nilai dilaporkan), predikat, peringkat dan perubahan dari siklus sebelumnya untuk setiap perangkat daerah yang dinilai final.',
     primaryKey: ['kode_unit'],
     fields: [
-      {
-        name: 'kode_unit',
-        type: 'string',
-        title: 'Kode unit',
-        description: 'Kode tetap perangkat daerah',
-        constraints: { required: true },
-      },
+      UNIT_CODE_FIELD,
       {
         name: 'nama_unit',
         type: 'string',
@@ -96,13 +99,7 @@ export const TABLES = {
     description: 'Indeks terverifikasi setiap domain (dimensi) instrumen untuk setiap unit.',
     primaryKey: ['kode_unit', 'kode_domain'],
     fields: [
-      {
-        name: 'kode_unit',
-        type: 'string',
-        title: 'Kode unit',
-        description: 'Kode tetap perangkat daerah',
-        constraints: { required: true },
-      },
+      UNIT_CODE_FIELD,
       {
         name: 'kode_domain',
         type: 'string',
@@ -132,13 +129,7 @@ export const TABLES = {
       'Tingkat (1–5) hasil verifikasi setiap indikator untuk setiap unit, dari snapshot skor yang dibekukan.',
     primaryKey: ['kode_unit', 'kode_indikator'],
     fields: [
-      {
-        name: 'kode_unit',
-        type: 'string',
-        title: 'Kode unit',
-        description: 'Kode tetap perangkat daerah',
-        constraints: { required: true },
-      },
+      UNIT_CODE_FIELD,
       {
         name: 'kode_indikator',
         type: 'string',
