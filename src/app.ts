@@ -150,7 +150,7 @@ export async function buildApp({ config, database, logger = false }: AppOptions)
   // onSend runs after the handler's transaction committed and before the client hears of it.
   app.addHook('onSend', async (request, reply) => {
     if (request.method !== 'GET' && request.method !== 'HEAD' && reply.statusCode < 400)
-      services.epoch.bump();
+      services.epoch.bump({ access: request.routeOptions.config.keepsAccess !== true });
   });
 
   await app.register(
@@ -165,7 +165,18 @@ export async function buildApp({ config, database, logger = false }: AppOptions)
       await api.register(unitsRoutes, { units: services.units, importMaxBytes: config.importMaxBytes });
       await api.register(auditRoutes, { audit: services.audit });
       await api.register(cyclesRoutes, { cycles: services.cycles });
-      await api.register(assessmentsRoutes, { assessments: services.assessments });
+      // A unit's work (answers, verifications, comments, evidence) never changes who a session
+      // belongs to or what it may do: these writes leave cached sessions valid (change-epoch.ts).
+      await api.register(async (work) => {
+        work.addHook('onRoute', (route) => {
+          route.config = { ...route.config, keepsAccess: true };
+        });
+        await work.register(assessmentsRoutes, { assessments: services.assessments });
+        await work.register(evidenceRoutes, {
+          evidence: services.evidence,
+          uploadMaxBytes: config.uploadMaxBytes,
+        });
+      });
       await api.register(publicRoutes, { publicResults: services.publicResults });
       await api.register(resultsRoutes, { results: services.results });
       await api.register(insightRoutes, {
@@ -181,10 +192,6 @@ export async function buildApp({ config, database, logger = false }: AppOptions)
         instruments: services.instruments,
         importMaxBytes: config.importMaxBytes,
       });
-      await api.register(evidenceRoutes, {
-        evidence: services.evidence,
-        uploadMaxBytes: config.uploadMaxBytes,
-      });
     },
     { prefix: '/api' },
   );
@@ -198,5 +205,9 @@ export async function buildApp({ config, database, logger = false }: AppOptions)
 declare module 'fastify' {
   interface FastifyInstance {
     services: Services;
+  }
+  interface FastifyContextConfig {
+    /** The route's writes cannot change a session's actor or roles (see ChangeEpoch). */
+    keepsAccess?: boolean;
   }
 }

@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, inArray, or, type Placeholder, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, or, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client.js';
 import { rawRows, statement } from '../../db/raw.js';
 import {
@@ -15,6 +15,7 @@ import {
   users,
   verifications,
 } from '../../db/schema/index.js';
+import { batcher } from '../../lib/batcher.js';
 
 export type AssessmentRow = typeof assessments.$inferSelect;
 export type ResponseRow = typeof responses.$inferSelect;
@@ -37,7 +38,7 @@ const evidenceIdsOf = sql<
 
 /** The only place that touches assessments, responses, verifications, comments and snapshots. */
 /** Assessment + cycle + unit + its assessors, by id (a value, or a placeholder to prepare it once). */
-function loadContextQuery(tx: DbOrTx, id: string | Placeholder = sql.placeholder('id')) {
+function loadContextQuery(tx: DbOrTx) {
   return tx
     .select({
       assessment: assessments,
@@ -50,21 +51,32 @@ function loadContextQuery(tx: DbOrTx, id: string | Placeholder = sql.placeholder
     .from(assessments)
     .innerJoin(cycles, eq(cycles.id, assessments.cycleId))
     .innerJoin(units, eq(units.id, assessments.unitId))
-    .where(eq(assessments.id, id));
+    .$dynamic();
+}
+
+/** Several contexts at once: `ids` is a JSON array of assessment ids (house rule of src/db/raw.ts). */
+function loadContextsQuery(tx: DbOrTx) {
+  return loadContextQuery(tx).where(
+    sql`${assessments.id} in (select jsonb_array_elements_text(${sql.placeholder('ids')}::jsonb)::uuid)`,
+  );
 }
 
 export function assessmentsRepo(db: DbOrTx) {
-  let loadContextPrepared: ReturnType<ReturnType<typeof loadContextQuery>['prepare']> | undefined;
+  // Outside a transaction the hot reads and writes of a deadline rush are batched: requests that
+  // arrive together share one statement (src/lib/batcher.ts, bench/deadline-rush).
+  let contextsPrepared: ReturnType<ReturnType<typeof loadContextsQuery>['prepare']> | undefined;
+  const contextBatch = batcher(async (ids: string[]) => {
+    contextsPrepared ??= loadContextsQuery(db).prepare('assessment_load_contexts');
+    const rows = await contextsPrepared.execute({ ids: JSON.stringify([...new Set(ids)]) });
+    const byId = new Map(rows.map((r) => [r.assessment.id, r]));
+    return ids.map((id) => byId.get(id));
+  });
+  const saveBatch = batcher((items: FastSave[]) => saveResponsesBatch(db, items));
   return {
     /** The assessment with its cycle, unit and assessors: read on every assessment request. */
     async loadContext(id: string, tx: DbOrTx = db) {
-      // Outside a transaction the query is built once and prepared (bench/deadline-rush).
-      if (tx === db) {
-        loadContextPrepared ??= loadContextQuery(db).prepare('assessment_load_context');
-        const [row] = await loadContextPrepared.execute({ id });
-        return row;
-      }
-      const [row] = await loadContextQuery(tx, id);
+      if (tx === db) return contextBatch(id);
+      const [row] = await loadContextQuery(tx).where(eq(assessments.id, id));
       return row;
     },
     async lock(id: string, mode: 'update' | 'share', tx: DbOrTx) {
@@ -158,26 +170,14 @@ export function assessmentsRepo(db: DbOrTx) {
      * hold; the caller then takes the transactional path, which decides the exact outcome
      * (no-op, conflict, refusal). Measured reason: bench/deadline-rush.
      */
-    async saveResponseFast(v: FastSave, db2: DbOrTx = db) {
-      const [row] = await rawRows<FastSavedRow>(db2, FAST_SAVE, [
-        v.assessmentId,
-        v.indicatorCode,
-        v.assessmentVersion,
-        v.deadlineExtension?.toISOString() ?? null,
-        v.expectedVersion,
-        v.level,
-        v.notApplicable,
-        v.metricValue,
-        v.justification,
-        JSON.stringify(v.evidenceIds),
-        v.actorId,
-        v.actorEmail,
-        v.unitId,
-        v.unitPath,
-        v.requestId,
-        v.ip,
-        new Date().toISOString(),
-      ]);
+    /**
+     * The common save in one statement, batched with the saves that arrive at the same time
+     * (migration 0005_batched_answer_save has the rules). Undefined when this answer does not
+     * qualify, or when its batch failed as a whole (a deadlock with a transaction, say): the
+     * caller then decides it in a transaction, which checks everything again.
+     */
+    async saveResponseFast(v: FastSave) {
+      const row = await saveBatch(v).catch(() => undefined);
       if (!row) return undefined;
       const response: ResponseRow = {
         id: row.id,
@@ -404,10 +404,38 @@ interface FastSavedRow {
   updated_by_name: string | null;
 }
 
-/** One round trip for the common save: the SQL function is in migration 0004_hot_path_functions. */
-const FAST_SAVE = statement(
-  'assessment_save_response_fast',
-  `select * from mercusuar_save_response($1::uuid, $2::text, $3::int, $4::timestamptz, $5::int, $6::int,
-     $7::boolean, $8::numeric, $9::text, $10::jsonb, $11::uuid, $12::text, $13::uuid, $14::text,
-     $15::text, $16::text, $17::timestamptz)`,
+/** Several common saves in one round trip: the SQL function is in migration 0005_batched_answer_save. */
+const FAST_SAVES = statement(
+  'assessment_save_responses_batch',
+  'select * from mercusuar_save_responses($1::jsonb, $2::timestamptz)',
 );
+
+/** Runs a batch of common saves; one result per item, undefined where the item was not written. */
+async function saveResponsesBatch(db: DbOrTx, items: FastSave[]) {
+  const payload = items.map((v, idx) => ({
+    idx,
+    assessment: v.assessmentId,
+    code: v.indicatorCode,
+    assessment_version: v.assessmentVersion,
+    extension: v.deadlineExtension?.toISOString() ?? null,
+    expected: v.expectedVersion,
+    level: v.level,
+    na: v.notApplicable,
+    metric: v.metricValue,
+    justification: v.justification,
+    evidence: v.evidenceIds,
+    actor: v.actorId,
+    actor_email: v.actorEmail,
+    unit: v.unitId,
+    unit_path: v.unitPath,
+    request_id: v.requestId,
+    ip: v.ip,
+  }));
+  const rows = await rawRows<FastSavedRow & { idx: number }>(db, FAST_SAVES, [
+    JSON.stringify(payload),
+    new Date().toISOString(),
+  ]);
+  const out: Array<FastSavedRow | undefined> = items.map(() => undefined);
+  for (const r of rows) out[r.idx] = r;
+  return out;
+}

@@ -558,6 +558,76 @@ describe('saving answers', () => {
     }
   });
 
+  it('saves arriving together share one statement: each gets its own answer, version and audit row, no transaction', async () => {
+    const own = (await openCycle({ scopeUnitCode: '61-DISKOMINFO' })).byUnit['61-DISKOMINFO']!;
+    const url = (code: string) => `/api/assessments/${own}/responses/${code}`;
+    const codes = ['TKL-01', 'TKL-02', 'TKL-03', 'TKL-04', 'APL-01', 'APL-03', 'APL-04', 'SDM-02'];
+    const db = t.database.db;
+    const original = db.transaction.bind(db);
+    let transactions = 0;
+    db.transaction = ((...args: Parameters<typeof original>) => {
+      transactions++;
+      return original(...args);
+    }) as typeof db.transaction;
+    try {
+      const auditBefore = await db.$count(auditLog);
+      const saved = await Promise.all(
+        codes.map((code, i) =>
+          (i % 2 ? c.head! : c.operator!).put(url(code), { level: 1 + (i % 5), justification: `j${i}` }),
+        ),
+      );
+      expect(saved.map((r) => r.statusCode)).toEqual(codes.map(() => 200));
+      expect(saved.map((r) => r.json())).toEqual(
+        codes.map((code, i) =>
+          expect.objectContaining({
+            indicatorCode: code,
+            level: 1 + (i % 5),
+            justification: `j${i}`,
+            version: 1,
+          }),
+        ),
+      );
+      const next = await Promise.all(
+        codes.map((code) =>
+          c.operator!.put(url(code), { level: 5, justification: 'naik', expectedVersion: 1 }),
+        ),
+      );
+      expect(next.map((r) => [r.statusCode, r.json().version])).toEqual(codes.map(() => [200, 2]));
+      expect(transactions).toBe(0);
+      expect(await db.$count(auditLog)).toBe(auditBefore + 2 * codes.length);
+      const heads = await db
+        .select({ email: auditLog.actorEmail, code: sql<string>`${auditLog.after}->>'indicatorCode'` })
+        .from(auditLog)
+        .where(sql`${auditLog.action} = 'response.save' and ${auditLog.after}->>'version' = '1'
+          and ${auditLog.after}->>'assessmentId' = ${own} and ${auditLog.after}->>'indicatorCode' in ${codes}`);
+      expect(
+        heads
+          .filter((h) => h.email === 'kepala.diskominfo@mercusuar.test')
+          .map((h) => h.code)
+          .sort(),
+      ).toEqual(codes.filter((_, i) => i % 2).sort());
+    } finally {
+      db.transaction = original;
+    }
+  });
+
+  it('an answer saved keeps cached sessions valid; a change to an account drops them', async () => {
+    const epoch = t.app.services.epoch;
+    const own = (await openCycle({ scopeUnitCode: '61-DISKOMINFO' })).byUnit['61-DISKOMINFO']!;
+    const before = { value: epoch.value, access: epoch.access };
+    const saved = await c.operator!.put(`/api/assessments/${own}/responses/APL-05`, { level: 2 });
+    expect(saved.statusCode).toBe(200);
+    expect({ value: epoch.value, access: epoch.access }).toEqual({
+      value: before.value + 1,
+      access: before.access,
+    });
+    const user = (await c.admin!.get('/api/users?q=operator.provinsi')).json().items[0];
+    expect((await c.admin!.patch(`/api/users/${user.id}`, { name: 'Operator Provinsi' })).statusCode).toBe(
+      200,
+    );
+    expect(epoch.access).toBe(before.access + 1);
+  });
+
   it('maps a metric value to a level, refuses a claimed level and out-of-range values', async () => {
     const ok = await c.operator!.put(url('INF-02'), { metricValue: '99.2' });
     expect(ok.statusCode).toBe(200);

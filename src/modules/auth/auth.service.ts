@@ -41,7 +41,7 @@ export function authServiceFactory(
 
   /*
    * Sessions resolved in the last few seconds, so a burst of reads (a dashboard's requests) does
-   * not cost a database round trip each. An entry is used only while the process's change epoch
+   * not cost a database round trip each. An entry is used only while the process's access epoch
    * is the one it was read under: logging out, changing a password or a user's roles or status
    * through the API bumps it (src/app.ts), so revocation takes effect on the next request.
    * Changes from outside this process (the CLI, a second server) are seen within SESSION_CACHE_MS.
@@ -52,7 +52,7 @@ export function authServiceFactory(
     const hit = sessionCache.get(tokenHash);
     if (!hit) return undefined;
     if (
-      hit.epoch !== opts.epoch?.value ||
+      hit.epoch !== opts.epoch?.access ||
       now - hit.at > SESSION_CACHE_MS ||
       hit.found.session.expiresAt.getTime() <= now
     ) {
@@ -172,7 +172,7 @@ export function authServiceFactory(
     ): Promise<{ actor: Actor; csrfToken: string; userId: string; renewed: boolean } | null> {
       const tokenHash = sha256Hex(token);
       const now = Date.now();
-      const epochAtRead = opts.epoch?.value;
+      const epochAtRead = opts.epoch?.access;
       let found = recentSession(tokenHash, now);
       if (!found) {
         found = await repo.findLiveSessionActor(tokenHash, new Date(now));
