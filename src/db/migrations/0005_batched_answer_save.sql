@@ -1,9 +1,11 @@
 -- Saving answers in batches (group commit): the answers that arrive while the previous batch is
 -- on its way to the database go together in one statement (src/lib/batcher.ts). Same rules as
 -- mercusuar_save_response of 0004, which it replaces, applied set-wise: an item is written only
--- when its assessment row is still the one the service checked (version, deadline extension), the
--- answer's version is the expected one, its evidence links are unchanged and the answer really
--- changes (or the first answer, without evidence, is inserted); each write gets its audit row.
+-- when every fact the service's decision rested on still holds — the assessment row (version,
+-- deadline extension), the cycle's phase windows and instrument version, the unit's path (scope)
+-- and type (which indicators apply) — the answer's version is the expected one, its evidence
+-- links are unchanged and the answer really changes (or the first answer, without evidence, is
+-- inserted); each write gets its audit row.
 -- An item that does not qualify returns no row and is decided by the service's transaction. Of
 -- several items for the same answer only the first (lowest idx) is tried; the others go to the
 -- transaction, which answers them 409 or as an idempotent repeat.
@@ -24,14 +26,20 @@ BEGIN
   WITH items AS (
     SELECT DISTINCT ON (i.assessment, i.code) i.*
       FROM jsonb_to_recordset(p_items) AS i(idx int, assessment uuid, code text,
-             assessment_version int, extension timestamptz, expected int, level int, na boolean,
+             assessment_version int, extension timestamptz, phases jsonb, instrument_version uuid,
+             unit_type text, expected int, level int, na boolean,
              metric numeric, justification text, evidence jsonb, actor uuid, actor_email text,
              unit uuid, unit_path text, request_id text, ip text)
      ORDER BY i.assessment, i.code, i.idx
   ),
   ok AS (
-    SELECT i.* FROM items i JOIN assessments x ON x.id = i.assessment
+    SELECT i.* FROM items i
+      JOIN assessments x ON x.id = i.assessment
+      JOIN cycles c ON c.id = x.cycle_id
+      JOIN units u ON u.id = x.unit_id
      WHERE x.version = i.assessment_version AND x.deadline_extension IS NOT DISTINCT FROM i.extension
+       AND c.phases = i.phases AND c.instrument_version_id = i.instrument_version
+       AND u.path = i.unit_path AND u.type = i.unit_type
      FOR SHARE OF x
   ),
   cur AS (

@@ -370,9 +370,16 @@ export type AssessmentsRepo = ReturnType<typeof assessmentsRepo>;
 export interface FastSave {
   assessmentId: string;
   indicatorCode: string;
-  /** The assessment row as checked by the caller: the save only happens if it is unchanged. */
+  /**
+   * The facts the caller's decision rested on: the save only happens if the assessment row, the
+   * cycle and the unit still hold them.
+   */
   assessmentVersion: number;
   deadlineExtension: Date | null;
+  cyclePhases: unknown;
+  instrumentVersionId: string;
+  unitPath: string;
+  unitType: string;
   expectedVersion: number;
   level: number | null;
   notApplicable: boolean;
@@ -383,7 +390,6 @@ export interface FastSave {
   actorId: string;
   actorEmail: string;
   unitId: string;
-  unitPath: string;
   requestId: string | null;
   ip: string | null;
 }
@@ -418,6 +424,9 @@ async function saveResponsesBatch(db: DbOrTx, items: FastSave[]) {
     code: v.indicatorCode,
     assessment_version: v.assessmentVersion,
     extension: v.deadlineExtension?.toISOString() ?? null,
+    phases: v.cyclePhases,
+    instrument_version: v.instrumentVersionId,
+    unit_type: v.unitType,
     expected: v.expectedVersion,
     level: v.level,
     na: v.notApplicable,

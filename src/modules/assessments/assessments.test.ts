@@ -765,6 +765,46 @@ describe('edit window', () => {
     );
   });
 
+  it('a context remembered from earlier saves never decides alone: changes made outside this process are seen', async () => {
+    const cy = await openCycle({ scopeUnitCode: '61-DISKOMINFO' });
+    const A = cy.byUnit['61-DISKOMINFO']!;
+    const save = (code: string, level: number, expectedVersion?: number) =>
+      c.operator!.put(`/api/assessments/${A}/responses/${code}`, { level, justification: 'x', expectedVersion });
+    expect((await save('INF-04', 2)).statusCode).toBe(200); // the context is now remembered
+
+    // The window closes by a write this server never saw (another process, the CLI).
+    await t.database.db.execute(
+      sql`update cycles set phases = ${JSON.stringify(phasesAround('closed'))}::jsonb where id = ${cy.id}`,
+    );
+    const late = await save('INF-04', 3, 1);
+    expect(late.statusCode).toBe(409);
+    expect(late.json().code).toBe('EDIT_WINDOW_CLOSED');
+    await t.database.db.execute(
+      sql`update cycles set phases = ${JSON.stringify(phasesAround('open'))}::jsonb where id = ${cy.id}`,
+    );
+    expect((await save('INF-04', 3, 1)).json()).toMatchObject({ version: 2, level: 3 });
+
+    // The unit moves in the tree: a save decided with the remembered (old) path is not written;
+    // the save is decided again from a fresh read and audited under the unit's current path.
+    const [unit] = await t.database.db.select().from(units).where(eq(units.code, '61-DISKOMINFO'));
+    const movedPath = `${unit!.path}.x`;
+    await t.database.db.execute(sql`update units set path = ${movedPath} where id = ${unit!.id}`);
+    try {
+      const moved = await save('INF-04', 2, 2);
+      expect(moved.json()).toMatchObject({ version: 3, level: 2 });
+      const [audit] = await t.database.db
+        .select()
+        .from(auditLog)
+        .where(
+          sql`${auditLog.action} = 'response.save' and ${auditLog.after}->>'assessmentId' = ${A}
+            and ${auditLog.after}->>'indicatorCode' = 'INF-04' and ${auditLog.after}->>'version' = '3'`,
+        );
+      expect(audit!.unitPath).toBe(movedPath);
+    } finally {
+      await t.database.db.execute(sql`update units set path = ${unit!.path} where id = ${unit!.id}`);
+    }
+  });
+
   it('refuses edits before penilaian mandiri opens', async () => {
     const future = phasesAround('open', Date.now() + 30 * 86_400_000);
     const cy = await openCycle({ scopeUnitCode: '61-DISKOMINFO', phases: future });
