@@ -769,7 +769,11 @@ describe('edit window', () => {
     const cy = await openCycle({ scopeUnitCode: '61-DISKOMINFO' });
     const A = cy.byUnit['61-DISKOMINFO']!;
     const save = (code: string, level: number, expectedVersion?: number) =>
-      c.operator!.put(`/api/assessments/${A}/responses/${code}`, { level, justification: 'x', expectedVersion });
+      c.operator!.put(`/api/assessments/${A}/responses/${code}`, {
+        level,
+        justification: 'x',
+        expectedVersion,
+      });
     expect((await save('INF-04', 2)).statusCode).toBe(200); // the context is now remembered
 
     // The window closes by a write this server never saw (another process, the CLI).
