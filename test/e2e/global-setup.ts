@@ -11,6 +11,8 @@ const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 declare module 'vitest' {
   export interface ProvidedContext {
     baseURL: string;
+    /** The server's DATA_DIR (tests that must touch its files, e.g. remove an expired report). */
+    dataDir: string;
   }
 }
 
@@ -79,6 +81,7 @@ export default async function setup(project: TestProject) {
     throw err;
   }
   project.provide('baseURL', baseURL);
+  project.provide('dataDir', dataDir);
 
   return async () => {
     if (server.exitCode === null) {

@@ -1,6 +1,7 @@
-import { readFile } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
+import path from 'node:path';
 import type { Browser, Download, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import {
   apiClient,
   baseURL,
@@ -170,7 +171,8 @@ describe('results insight on the leadership dashboard', () => {
   });
 
   it('downloads the summary PDF and results Excel, and builds all unit reports as one ZIP', async () => {
-    const t = await openPage(browser);
+    // The ZIP's file is removed at the end, as the 7-day sweep does: its download then says why.
+    const t = await openPage(browser, { allowHttpErrors: [/^410 .*\/api\/jobs\/[^/]+\/download/] });
     try {
       await signIn(t.page, 'gubernur@mercusuar.test');
       await t.page.goto(`/dasbor?siklus=${pastCycleId}`);
@@ -201,6 +203,15 @@ describe('results insight on the leadership dashboard', () => {
       expect(zip.name).toMatch(/\.zip$/);
       expect(zip.head).toBe('PK\u0003\u0004');
       await screenshot(t.page, 'insight-reports');
+
+      const batchDir = path.join(inject('dataDir'), 'reports', 'batch');
+      await rm(batchDir, { recursive: true, force: true });
+      await link.click();
+      await expect
+        .poll(() => t.page.getByTestId('download-error').textContent())
+        .toMatch(/sudah dihapus \(berkas disimpan 7 hari\)/);
+      expect(await t.page.getByRole('alert').filter({ hasText: 'sudah dihapus' }).count()).toBe(1);
+      await screenshot(t.page, 'insight-download-refused');
       t.assertNoErrors();
     } finally {
       await t.close();

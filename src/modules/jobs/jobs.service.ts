@@ -2,22 +2,12 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import type { Db } from '../../db/client.js';
+import { JOB_KIND_LABELS, JOB_STATUS_LABELS } from '../../domain/jobs.js';
 import { type Actor, hasRole } from '../../domain/policy/policy.js';
 import type { RequestContext } from '../../lib/context.js';
 import { AppError, NotFoundError } from '../../lib/errors.js';
 import { writeAudit } from '../audit/audit.repo.js';
 import { type JobRow, jobsRepo } from './jobs.repo.js';
-
-export const JOB_KIND_LABELS: Record<string, { id: string; en: string }> = {
-  'reports.batch': { id: 'Laporan semua unit (ZIP)', en: 'All unit reports (ZIP)' },
-};
-
-export const JOB_STATUS_LABELS: Record<string, { id: string; en: string }> = {
-  queued: { id: 'Menunggu', en: 'Queued' },
-  running: { id: 'Sedang diproses', en: 'Running' },
-  done: { id: 'Selesai', en: 'Done' },
-  failed: { id: 'Gagal', en: 'Failed' },
-};
 
 /** What a job handler that produces a file stores as its result. */
 export interface FileResult {

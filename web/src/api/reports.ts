@@ -2,8 +2,8 @@ import { useQuery } from '@tanstack/react-query';
 import { api } from '../lib/api';
 
 /**
- * Report downloads (src/modules/reports/reports.routes.ts). The files stream straight from the
- * server as attachments, so the pages link to these addresses instead of fetching them.
+ * Report downloads (src/modules/reports/reports.routes.ts): the pages offer them with
+ * `DownloadButton`, which fetches the file first so that a refusal is shown, not saved.
  */
 export const reportUrls = {
   resultsXlsx: (cycleId: string) => `/api/cycles/${cycleId}/reports/results.xlsx`,

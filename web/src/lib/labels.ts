@@ -1,3 +1,4 @@
+import { JOB_STATUS_LABELS } from '../../../src/domain/jobs.js';
 import {
   CYCLE_STATUS_LABELS,
   STAGE_LABELS,
@@ -32,3 +33,7 @@ export const reasonName = (code: string | null | undefined, lang: Lang, fallback
 /** A verification stage (dokumen, interviu, visitasi). */
 export const stageName = (code: string | null | undefined, lang: Lang, fallback?: string | null) =>
   pick(STAGE_LABELS, code, lang, fallback);
+
+/** A background job's status (queued, running, done, failed). */
+export const jobStatusName = (code: string | null | undefined, lang: Lang, fallback?: string | null) =>
+  pick(JOB_STATUS_LABELS, code, lang, fallback);

@@ -9,6 +9,7 @@ import {
   publishInstrumentVersion,
   retireInstrumentVersion,
 } from '../../api/instruments';
+import { DownloadButton } from '../../components/DownloadButton';
 import { useErrorMessage } from '../../components/QueryError';
 import { useI18n } from '../../i18n';
 
@@ -71,17 +72,16 @@ export function ExportLinks({ meta, size = 'xs' }: { meta: InstrumentVersionMeta
   return (
     <Group gap={4} wrap="nowrap">
       {FORMATS.map(({ format, label }) => (
-        <Button
+        <DownloadButton
           key={format}
-          component="a"
           href={instrumentExportUrl(meta.code, meta.version, format)}
-          download
+          fallbackName={`${meta.code}-${meta.version}.${format}`}
           size={size}
           variant="default"
           aria-label={t.manage.instruments.exportLabel(meta.code, meta.version, label)}
         >
           {label}
-        </Button>
+        </DownloadButton>
       ))}
     </Group>
   );

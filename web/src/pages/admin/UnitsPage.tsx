@@ -32,6 +32,7 @@ import {
   updateUnit,
   useUnits,
 } from '../../api/units';
+import { DownloadButton } from '../../components/DownloadButton';
 import { Flash, useFlash } from '../../components/Flash';
 import { PageHeader } from '../../components/PageHeader';
 import { QueryError } from '../../components/QueryError';
@@ -149,24 +150,22 @@ export default function UnitsPage() {
       >
         {t.units.import}
       </Button>
-      <Button
-        component="a"
+      <DownloadButton
         href={unitExportUrl('csv')}
-        download
+        fallbackName="unit-kerja.csv"
         variant="default"
         leftSection={<IconFileExport size={16} aria-hidden="true" />}
       >
         {t.units.exportCsv}
-      </Button>
-      <Button
-        component="a"
+      </DownloadButton>
+      <DownloadButton
         href={unitExportUrl('xlsx')}
-        download
+        fallbackName="unit-kerja.xlsx"
         variant="default"
         leftSection={<IconFileExport size={16} aria-hidden="true" />}
       >
         {t.units.exportXlsx}
-      </Button>
+      </DownloadButton>
     </>
   );
 

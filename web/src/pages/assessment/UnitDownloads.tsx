@@ -4,7 +4,6 @@ import { useQueryClient } from '@tanstack/react-query';
 import { useId, useRef, useState } from 'react';
 import { type AssessmentDetail, assessmentKey } from '../../api/assessments';
 import {
-  downloadFile,
   importTemplate,
   previewTemplate,
   reportUrl,
@@ -18,6 +17,7 @@ import {
 import { DataTable } from '../../components/DataTable';
 import { useErrorMessage } from '../../components/QueryError';
 import { useI18n } from '../../i18n';
+import { downloadFile } from '../../lib/download';
 import { formatDecimal } from '../../lib/format';
 
 type Step =

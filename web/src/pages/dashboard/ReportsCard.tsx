@@ -3,10 +3,12 @@ import { IconDownload, IconFileSpreadsheet, IconFileTypePdf, IconFileZip } from 
 import { useMutation } from '@tanstack/react-query';
 import { useEffect } from 'react';
 import { reportUrls, startReportsBatch, useJob } from '../../api/reports';
+import { DownloadButton } from '../../components/DownloadButton';
 import { useErrorMessage } from '../../components/QueryError';
 import { useI18n } from '../../i18n';
 import { isApiError } from '../../lib/api';
 import { formatBytes } from '../../lib/format';
+import { jobStatusName } from '../../lib/labels';
 
 const storageKey = (cycleId: string) => `mercusuar.reportsZip.${cycleId}`;
 
@@ -77,33 +79,30 @@ export default function ReportsCard({
         {ti.reportsIntro}
       </Text>
       <Group gap="xs" mb="md">
-        <Button
-          component="a"
+        <DownloadButton
           href={reportUrls.resultsXlsx(cycleId)}
-          download
+          fallbackName="hasil-siklus.xlsx"
           variant="default"
           leftSection={<IconFileSpreadsheet size={16} aria-hidden="true" />}
         >
           {ti.resultsXlsx}
-        </Button>
-        <Button
-          component="a"
+        </DownloadButton>
+        <DownloadButton
           href={reportUrls.matrixXlsx(cycleId)}
-          download
+          fallbackName="matriks-jawaban.xlsx"
           variant="default"
           leftSection={<IconFileSpreadsheet size={16} aria-hidden="true" />}
         >
           {ti.matrixXlsx}
-        </Button>
-        <Button
-          component="a"
+        </DownloadButton>
+        <DownloadButton
           href={reportUrls.summaryPdf(cycleId)}
-          download
+          fallbackName="ringkasan-siklus.pdf"
           variant="default"
           leftSection={<IconFileTypePdf size={16} aria-hidden="true" />}
         >
           {ti.summaryPdf}
-        </Button>
+        </DownloadButton>
       </Group>
       <Stack gap="xs">
         <Group gap="xs">
@@ -131,7 +130,7 @@ export default function ReportsCard({
           {j && (
             <Stack gap={6}>
               <Text size="sm">
-                {ti.zipStatus(j.statusLabel)}
+                {ti.zipStatus(jobStatusName(j.status, lang, j.statusLabel))}
                 {j.status === 'running' || j.status === 'queued' ? ` · ${j.progress}%` : ''}
               </Text>
               {(j.status === 'queued' || j.status === 'running') && (
@@ -141,15 +140,14 @@ export default function ReportsCard({
               )}
               {j.status === 'done' && j.downloadUrl && (
                 <Group gap="xs">
-                  <Button
-                    component="a"
+                  <DownloadButton
                     href={j.downloadUrl}
-                    download
+                    fallbackName={j.result?.filename ?? 'laporan-unit.zip'}
                     color="green"
                     leftSection={<IconDownload size={16} aria-hidden="true" />}
                   >
                     {ti.zipDownload}
-                  </Button>
+                  </DownloadButton>
                   {j.result && (
                     <Text size="sm" c="dimmed">
                       {j.result.filename} · {formatBytes(j.result.sizeBytes, lang)}

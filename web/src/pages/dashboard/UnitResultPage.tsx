@@ -1,10 +1,11 @@
-import { Anchor, Badge, Button, Card, Code, Group, SimpleGrid, Stack, Text, Title } from '@mantine/core';
+import { Anchor, Badge, Card, Code, Group, SimpleGrid, Stack, Text, Title } from '@mantine/core';
 import { IconFileSpreadsheet, IconFileTypePdf } from '@tabler/icons-react';
 import { lazy, type ReactNode, Suspense } from 'react';
 import { Link, useParams } from 'react-router';
 import { reportUrls } from '../../api/reports';
 import { type UnitInsight, useUnitInsight } from '../../api/results';
 import { DataTable } from '../../components/DataTable';
+import { DownloadButton } from '../../components/DownloadButton';
 import { PageHeader } from '../../components/PageHeader';
 import { PageLoader } from '../../components/PageLoader';
 import { QueryError } from '../../components/QueryError';
@@ -69,24 +70,22 @@ function UnitResult({ data }: { data: UnitInsight }) {
         intro={`${data.cycle.name} · ${stateName(data.assessment.state, lang, data.assessment.stateLabel)}`}
         actions={
           <>
-            <Button
-              component="a"
+            <DownloadButton
               href={reportUrls.unitPdf(data.assessment.id)}
-              download
+              fallbackName="laporan-unit.pdf"
               variant="default"
               leftSection={<IconFileTypePdf size={16} aria-hidden="true" />}
             >
               {ti.unitPdf}
-            </Button>
-            <Button
-              component="a"
+            </DownloadButton>
+            <DownloadButton
               href={reportUrls.unitXlsx(data.assessment.id)}
-              download
+              fallbackName="laporan-unit.xlsx"
               variant="default"
               leftSection={<IconFileSpreadsheet size={16} aria-hidden="true" />}
             >
               {ti.unitXlsx}
-            </Button>
+            </DownloadButton>
           </>
         }
       />
