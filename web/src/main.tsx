@@ -4,7 +4,7 @@ import { MantineProvider } from '@mantine/core';
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
-import { I18nProvider } from './i18n';
+import { I18nProvider, initialLang, loadDictionary } from './i18n';
 import { ApiError, NetworkError } from './lib/api';
 import { AppRouter } from './router';
 import { cssVariablesResolver, theme } from './theme';
@@ -21,6 +21,10 @@ const queryClient = new QueryClient({
     },
   },
 });
+
+// The saved language's texts first (English is a separate chunk); if they cannot be fetched the
+// app starts in Indonesian.
+await loadDictionary(initialLang()).catch(() => undefined);
 
 createRoot(document.getElementById('root')!, {
   // React logs every error an error boundary catches. A 403/404 or a lost connection is an

@@ -1,4 +1,4 @@
-import { Button, type ButtonProps, Popover, Text } from '@mantine/core';
+import { Button, type ButtonProps, Text } from '@mantine/core';
 import { type MouseEvent, type ReactNode, useState } from 'react';
 import { downloadFile } from '../lib/download';
 import { useErrorMessage } from './QueryError';
@@ -14,9 +14,9 @@ type Props = ButtonProps & {
 
 /**
  * A download the server may refuse (an expired session or file, a report not ready): the file is
- * fetched first, so a refusal is shown beside the button in the reader's language instead of
- * being saved as a file full of JSON. Still a real link: opening it in a new tab or "save link
- * as" work as before.
+ * fetched first, so a refusal is shown beside the button (the next item of its group) in the
+ * reader's language instead of being saved as a file full of JSON. Still a real link: opening
+ * it in a new tab or "save link as" work as before.
  */
 export function DownloadButton({ href, fallbackName, children, ...button }: Props) {
   const errorMessage = useErrorMessage();
@@ -39,23 +39,15 @@ export function DownloadButton({ href, fallbackName, children, ...button }: Prop
   };
 
   return (
-    <Popover
-      opened={error !== null}
-      onClose={() => setError(null)}
-      position="bottom-start"
-      withArrow
-      shadow="md"
-    >
-      <Popover.Target>
-        <Button component="a" href={href} onClick={onClick} loading={busy} {...button}>
-          {children}
-        </Button>
-      </Popover.Target>
-      <Popover.Dropdown maw={360}>
-        <Text size="sm" c="red" role="alert" data-testid="download-error">
+    <>
+      <Button component="a" href={href} onClick={onClick} loading={busy} {...button}>
+        {children}
+      </Button>
+      {error && (
+        <Text size="sm" c="red" role="alert" maw={360} data-testid="download-error">
           {error}
         </Text>
-      </Popover.Dropdown>
-    </Popover>
+      )}
+    </>
   );
 }

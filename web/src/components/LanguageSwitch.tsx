@@ -18,7 +18,7 @@ export function LanguageSwitch({ size = 'xs' }: { size?: 'xs' | 'sm' }) {
       size={size}
       aria-label={t.lang.label}
       value={lang}
-      onChange={(v) => setLang(v as Lang)}
+      onChange={(v) => void setLang(v as Lang)}
       data={[option('ID', 'Bahasa Indonesia', 'id'), option('EN', 'English', 'en')]}
       data-testid="language-switch"
     />

@@ -1,6 +1,6 @@
-import { insightEn } from './areas/insight';
-import { manageEn } from './areas/manage';
-import { workEn } from './areas/work';
+import { insightEn } from './areas/insight.en';
+import { manageEn } from './areas/manage.en';
+import { workEn } from './areas/work.en';
 import type { Dict } from './id';
 
 const en: Dict = {

@@ -1,13 +1,21 @@
 import { createContext, type ReactNode, useCallback, useContext, useEffect, useMemo, useState } from 'react';
 import { setApiLanguage } from '../lib/api';
-import en from './en';
 import id, { type Dict } from './id';
 
 export type Lang = 'id' | 'en';
 export type { Dict };
 
-const DICTIONARIES: Record<Lang, Dict> = { id, en };
+/**
+ * Indonesian is in the entry; English is its own chunk, fetched the first time it is chosen, so
+ * that the many readers who never switch do not download it (bench/web-bundle).
+ */
+const DICTIONARIES: Partial<Record<Lang, Dict>> = { id };
 const STORAGE_KEY = 'mercusuar.lang';
+
+/** Makes a language's texts available (fetches the English chunk once). */
+export async function loadDictionary(lang: Lang): Promise<void> {
+  if (!DICTIONARIES[lang]) DICTIONARIES[lang] = (await import('./en')).default;
+}
 
 /** The saved choice, else Indonesian: the product's first language, whatever the browser says. */
 export function initialLang(): Lang {
@@ -23,14 +31,17 @@ export function initialLang(): Lang {
 interface I18nValue {
   lang: Lang;
   t: Dict;
-  setLang(lang: Lang): void;
+  /** Switches once the language's texts are loaded. */
+  setLang(lang: Lang): Promise<void>;
 }
 
 const I18nContext = createContext<I18nValue | null>(null);
 
 export function I18nProvider({ children }: { children: ReactNode }) {
+  // main.tsx loads the saved language before the first render; should that have failed
+  // (offline), the app starts in Indonesian.
   const [lang, setLangState] = useState<Lang>(() => {
-    const l = initialLang();
+    const l = DICTIONARIES[initialLang()] ? initialLang() : 'id';
     setApiLanguage(l);
     return l;
   });
@@ -38,7 +49,12 @@ export function I18nProvider({ children }: { children: ReactNode }) {
     document.documentElement.lang = lang;
     setApiLanguage(lang);
   }, [lang]);
-  const setLang = useCallback((l: Lang) => {
+  const setLang = useCallback(async (l: Lang) => {
+    try {
+      await loadDictionary(l);
+    } catch {
+      return; // the English chunk could not be fetched (offline): stay in the current language
+    }
     try {
       localStorage.setItem(STORAGE_KEY, l);
     } catch {
@@ -46,7 +62,7 @@ export function I18nProvider({ children }: { children: ReactNode }) {
     }
     setLangState(l);
   }, []);
-  const value = useMemo(() => ({ lang, t: DICTIONARIES[lang], setLang }), [lang, setLang]);
+  const value = useMemo(() => ({ lang, t: DICTIONARIES[lang]!, setLang }), [lang, setLang]);
   return <I18nContext.Provider value={value}>{children}</I18nContext.Provider>;
 }
 
