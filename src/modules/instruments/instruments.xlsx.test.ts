@@ -308,6 +308,22 @@ describe('instrument workbook errors name the cell', () => {
       }),
     ).rejects.toMatchObject({ statusCode: 413 });
   });
+
+  it('rejects a workbook with more rows than an instrument can have (413 naming the count), before exceljs reads it', async () => {
+    const rows = Array.from({ length: 50_001 }, (_, i) => `<row r="${i + 1}"/>`).join('');
+    const big = await zipOf([
+      { name: 'xl/workbook.xml', data: Buffer.from('<workbook/>') },
+      {
+        name: 'xl/worksheets/sheet1.xml',
+        data: Buffer.from(`<worksheet><sheetData>${rows}</sheetData></worksheet>`),
+      },
+    ]);
+    expect(big.length).toBeLessThan(200 * 1024);
+    const err = await instrumentFromWorkbook(big).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(AppError);
+    expect(err).toMatchObject({ statusCode: 413, code: 'PAYLOAD_TOO_LARGE', details: { rows: 50_001 } });
+    expect((err as AppError).message).toMatch(/terlalu besar untuk sebuah instrumen/);
+  });
 });
 
 /** A minimal deflated zip (local headers, central directory, end record): enough for yauzl and Excel. */
