@@ -75,7 +75,7 @@ export function buildServices(database: Database, config: Config) {
     audit: auditServiceFactory(db),
     cycles,
     assessments,
-    publicResults: publicServiceFactory(db),
+    publicResults: publicServiceFactory(db, { results }),
     instruments,
     results,
     epoch,

@@ -6,6 +6,7 @@ export {
   metricLevel,
   predicateForUnits,
 } from './compile.js';
+export { INDEX_FORMULA } from './formula.js';
 export {
   type ExactValue,
   exactValue,

@@ -1,6 +1,7 @@
 import { parseDecimal } from '../instrument/decimal.js';
 import type { DecimalInput } from '../instrument/schema.js';
 import type { CompiledInstrument } from './compile.js';
+import { INDEX_FORMULA } from './formula.js';
 import {
   add,
   cmp,
@@ -203,8 +204,7 @@ export function buildReceipt(
 
   return {
     instrument: result.instrument,
-    formula:
-      'Indeks = Σ(bobot × tingkat) / Σ bobot per node; indikator NA keluar dan bobot saudaranya dinormalisasi ulang. / Index = Σ(weight × level) / Σ weight per node; NA indicators drop out and their siblings are renormalised.',
+    formula: `${INDEX_FORMULA.id} / ${INDEX_FORMULA.en}`,
     index: index ? rv(index) : null,
     reported: result.index?.reported ?? null,
     predicate: result.predicate,

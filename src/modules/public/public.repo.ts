@@ -1,6 +1,6 @@
 import { and, asc, desc, eq, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client.js';
-import { assessments, cycles, instrumentVersions, scoreSnapshots, units } from '../../db/schema/index.js';
+import { assessments, cycles, instrumentVersions, units } from '../../db/schema/index.js';
 
 /** Read-only queries behind the public (no login) endpoints: published cycles only. */
 export function publicRepo(db: DbOrTx) {
@@ -33,33 +33,6 @@ export function publicRepo(db: DbOrTx) {
         where: eq(instrumentVersions.id, id),
         columns: { id: true, code: true, version: true, title: true, content: true, contentHash: true },
       });
-    },
-    /** The frozen snapshot of every published assessment of a cycle (unit data as it was at finalisation). */
-    publishedSnapshots(cycleId: string, tx: DbOrTx = db) {
-      return tx
-        .select({
-          snapshotId: scoreSnapshots.id,
-          unit: sql<{
-            code: string;
-            name: string;
-            shortName: string | null;
-            type: string;
-          }>`${scoreSnapshots.inputs}->'unit'`,
-          indexValue: scoreSnapshots.indexValue,
-          predicate: scoreSnapshots.predicate,
-          nodes: sql<Array<{
-            code: string;
-            name: string;
-            depth: number;
-            kind: string;
-            index: { reported: string; predicate: string | null } | null;
-          }> | null>`${scoreSnapshots.result}->'nodes'`,
-          inputsHash: scoreSnapshots.inputsHash,
-          finalizedAt: scoreSnapshots.createdAt,
-        })
-        .from(assessments)
-        .innerJoin(scoreSnapshots, eq(scoreSnapshots.id, assessments.currentSnapshotId))
-        .where(and(eq(assessments.cycleId, cycleId), eq(assessments.state, 'published')));
     },
   };
 }

@@ -44,6 +44,12 @@ export const publicResultsDto = z.object({
       type: z.string(),
       index: z.string().nullable(),
       predicate: z.string().nullable(),
+      rank: z
+        .number()
+        .int()
+        .nullable()
+        .describe('Rank by verified index among the published units; ties share a rank'),
+      change: z.string().nullable().describe('Index change since the previous cycle on the same instrument'),
       domains: z.array(
         z.object({
           code: z.string(),

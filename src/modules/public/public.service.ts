@@ -1,12 +1,11 @@
 import type { Db } from '../../db/client.js';
 import type { Instrument } from '../../domain/instrument/index.js';
+import { INDEX_FORMULA } from '../../domain/scoring/index.js';
 import { NotFoundError } from '../../lib/errors.js';
+import type { ResultsService } from '../results/results.service.js';
 import { publicRepo } from './public.repo.js';
 
 type CycleRow = Awaited<ReturnType<ReturnType<typeof publicRepo>['publishedCycles']>>[number];
-
-const FORMULA =
-  'Indeks = Σ(bobot × tingkat) / Σ bobot pada setiap simpul; indikator yang tidak berlaku (N/A) keluar dan bobot saudaranya dinormalisasi ulang. Nilai dilaporkan dibulatkan setengah ke atas; predikat dibaca dari nilai yang dilaporkan.';
 
 const trim = (v: string | null) =>
   v === null ? null : v.includes('.') ? v.replace(/0+$/, '').replace(/\.$/, '') : v;
@@ -14,9 +13,10 @@ const dec = (v: string | number) => String(v);
 
 /**
  * What anyone may see without signing in: published cycles and their frozen results (unit data
- * and scores as they were at finalisation, never recomputed), with the method behind them.
+ * and scores as they were at finalisation), with the method behind them. The numbers come from
+ * `results.published`, the same source as open data.
  */
-export function publicServiceFactory(db: Db) {
+export function publicServiceFactory(db: Db, deps: { results: Pick<ResultsService, 'published'> }) {
   const repo = publicRepo(db);
 
   const present = (c: CycleRow) => ({
@@ -41,9 +41,9 @@ export function publicServiceFactory(db: Db) {
     async results(id: string) {
       const [cycle] = await repo.publishedCycles(id);
       if (!cycle) throw new NotFoundError('Siklus terpublikasi', id);
-      const [version, snapshots] = await Promise.all([
+      const [version, published] = await Promise.all([
         repo.instrumentContent(cycle.instrumentVersionId),
-        repo.publishedSnapshots(id),
+        deps.results.published(id),
       ]);
       const inst = version!.content as Instrument;
       return {
@@ -58,7 +58,7 @@ export function publicServiceFactory(db: Db) {
             legalBasis: inst.legalBasis ?? null,
             contentHash: version!.contentHash,
           },
-          formula: FORMULA,
+          formula: INDEX_FORMULA.id,
           scale: inst.scale,
           rounding: { decimals: inst.rounding.decimals, mode: inst.rounding.mode },
           predicateBands: inst.predicateBands.map((b) => ({
@@ -75,24 +75,16 @@ export function publicServiceFactory(db: Db) {
             status: s.status,
           })),
         },
-        units: snapshots
-          .map((s) => ({
-            code: s.unit.code,
-            name: s.unit.name,
-            shortName: s.unit.shortName ?? null,
-            type: s.unit.type,
-            index: s.indexValue,
-            predicate: s.predicate,
-            domains: (s.nodes ?? [])
-              .filter((n) => n.depth === 1)
-              .map((n) => ({
-                code: n.code,
-                name: n.name,
-                index: n.index?.reported ?? null,
-                predicate: n.index?.predicate ?? null,
-              })),
-            inputsHash: s.inputsHash,
-            finalizedAt: s.finalizedAt,
+        units: published.units
+          .map((u) => ({
+            ...u.unit,
+            index: u.index,
+            predicate: u.predicate,
+            rank: u.rank,
+            change: u.change,
+            domains: u.domains,
+            inputsHash: u.snapshotHash,
+            finalizedAt: u.finalizedAt,
           }))
           .sort((a, b) => a.name.localeCompare(b.name, 'id')),
       };

@@ -127,5 +127,21 @@ describe('public results', () => {
     const after = (await results()).json();
     expect(after).toEqual(before);
     expect(after.units[0].name).not.toContain('(baru)');
+    // Open data reads the same source: it keeps the published name too.
+    const published = await t.app.services.results.published(cycleId);
+    expect(published.units.map((u) => u.unit.name)).toEqual([after.units[0].name]);
+  });
+
+  it('shows the same numbers as open data, from the one published source: index, predicate, rank, hash', async () => {
+    const body = (await results()).json();
+    const published = await t.app.services.results.published(cycleId);
+    expect(
+      body.units.map((u: Record<string, unknown>) => [u.code, u.index, u.predicate, u.rank, u.inputsHash]),
+    ).toEqual(published.units.map((u) => [u.unit.code, u.index, u.predicate, u.rank, u.snapshotHash]));
+    expect(body.units[0]).toMatchObject({ rank: 1, change: null });
+    expect(body.units[0].domains).toEqual(
+      published.units[0]!.domains.map((d) => ({ ...d, predicate: expect.any(String) })),
+    );
+    expect(body.method.formula).toBe(published.method.formula);
   });
 });

@@ -51,6 +51,13 @@ export function resultsRepo(db: DbOrTx) {
           predicate: scoreSnapshots.predicate,
           selfIndexValue: scoreSnapshots.selfIndexValue,
           createdAt: scoreSnapshots.createdAt,
+          /** The unit as it was when the assessment was finalised. */
+          unit: sql<{
+            code: string;
+            name: string;
+            shortName: string | null;
+            type: string;
+          }>`${scoreSnapshots.inputs}->'unit'`,
         })
         .from(scoreSnapshots)
         .where(inArray(scoreSnapshots.id, ids));

@@ -15,6 +15,7 @@ import {
   buildReceipt,
   type CompiledInstrument,
   type ExactValue,
+  INDEX_FORMULA,
   type ScoreResult,
   scoreAssessment,
 } from '../../domain/scoring/index.js';
@@ -326,8 +327,7 @@ export function resultsServiceFactory(
       },
       indexName: instrument.indexName ?? null,
       legalBasis: instrument.legalBasis ?? null,
-      formula:
-        'Indeks = Σ(bobot × tingkat) / Σ bobot atas indikator yang berlaku; indikator N/A dikeluarkan dan bobot saudaranya dinormalkan ulang; dibulatkan setengah ke atas sekali pada nilai yang dilaporkan.',
+      formula: INDEX_FORMULA.id,
       rounding: instrument.rounding,
       predicateBands: instrument.predicateBands,
       domains: instrument.nodes.map((n) => ({ code: n.code, name: n.name, weight: String(n.weight) })),
@@ -433,10 +433,16 @@ export function resultsServiceFactory(
       };
     },
 
-    /** Published results for the public: verified values only, no provisional data. */
+    /**
+     * A published cycle's results, the one source of what the public sees (GET
+     * /api/public/cycles/:id/results) and what open data releases: verified values of final units
+     * only, each unit as it was when its assessment was finalised (its frozen snapshot), so that a
+     * later rename changes neither.
+     */
     async published(cycleId: string) {
       const r = await compute(cycleId);
       if (r.cycle.status !== 'published') throw new NotFoundError('Siklus terbit', cycleId);
+      const finals = r.results.filter((u) => u.final);
       return {
         cycle: {
           id: r.cycle.id,
@@ -446,23 +452,32 @@ export function resultsServiceFactory(
           publishedAt: r.cycle.publishedAt,
         },
         method: methodOf(r.instrument, r.version),
-        aggregate: aggregate(
-          r.results.filter((u) => u.final),
-          r.decimals,
-          r.instrument.predicateBands,
-        ),
-        units: r.results
-          .filter((u) => u.final)
+        aggregate: aggregate(finals, r.decimals, r.instrument.predicateBands),
+        units: finals
           .sort((a, b) => (a.rank ?? 1e9) - (b.rank ?? 1e9))
-          .map((u) => ({
-            unit: { code: u.unit.code, name: u.unit.name, shortName: u.unit.shortName, type: u.unit.type },
-            index: u.verifiedIndex,
-            predicate: u.predicate,
-            rank: u.rank,
-            domains: u.domains,
-            change: u.change,
-            snapshotHash: u.snapshotHash,
-          })),
+          .map((u) => {
+            const snap = r.snapshots.get(u.assessmentId)!;
+            const nodes = (snap.result as ScoreResult).nodes;
+            const frozen = snap.unit;
+            return {
+              unit: {
+                code: frozen?.code ?? u.unit.code,
+                name: frozen?.name ?? u.unit.name,
+                shortName: frozen ? (frozen.shortName ?? null) : u.unit.shortName,
+                type: frozen?.type ?? u.unit.type,
+              },
+              index: u.verifiedIndex,
+              predicate: u.predicate,
+              rank: u.rank,
+              domains: u.domains.map((d) => ({
+                ...d,
+                predicate: nodes.find((n) => n.code === d.code)?.index?.predicate ?? null,
+              })),
+              change: u.change,
+              snapshotHash: u.snapshotHash!,
+              finalizedAt: snap.createdAt,
+            };
+          }),
       };
     },
   };

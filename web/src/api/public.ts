@@ -61,6 +61,10 @@ export interface PublicResults {
     type: string;
     index: string | null;
     predicate: string | null;
+    /** Rank by verified index among the published units (ties share a rank), from the server. */
+    rank: number | null;
+    /** Index change since the previous cycle on the same instrument. */
+    change: string | null;
     domains: Array<{ code: string; name: string; index: string | null; predicate: string | null }>;
     inputsHash: string;
     finalizedAt: string;

@@ -26,7 +26,6 @@ import { PublicHeader } from '../components/PublicHeader';
 import { QueryError } from '../components/QueryError';
 import { useI18n } from '../i18n';
 import {
-  compareDecimal,
   formatBytes,
   formatDate,
   formatDateTime,
@@ -34,18 +33,15 @@ import {
   formatNumber,
 } from '../lib/format';
 
-type UnitRow = PublicResults['units'][number] & { rank: number | null };
+type UnitRow = PublicResults['units'][number];
 
-/** Competition ranking on the exact index: ties share a rank, units without an index have none. */
-function ranked(units: PublicResults['units']): UnitRow[] {
-  const sorted = [...units].sort(
-    (a, b) => compareDecimal(b.index, a.index) || a.name.localeCompare(b.name, 'id'),
+/** By the server's rank (ties share one; units without an index last), then by name. */
+function byRank(units: PublicResults['units']): UnitRow[] {
+  return [...units].sort(
+    (a, b) =>
+      (a.rank ?? Number.MAX_SAFE_INTEGER) - (b.rank ?? Number.MAX_SAFE_INTEGER) ||
+      a.name.localeCompare(b.name, 'id'),
   );
-  let rank = 0;
-  return sorted.map((u, i) => {
-    if (u.index !== null && (i === 0 || sorted[i - 1]!.index !== u.index)) rank = i + 1;
-    return { ...u, rank: u.index === null ? null : rank };
-  });
 }
 
 /** `/hasil/:cycleId` — a published cycle for anyone: each unit's index and predicate, and the method. */
@@ -62,7 +58,7 @@ export default function PublicResultsPage() {
     if (data) document.title = `${data.cycle.name} · Mercusuar`;
   }, [data]);
 
-  const rows = useMemo(() => (data ? ranked(data.units) : []), [data]);
+  const rows = useMemo(() => (data ? byRank(data.units) : []), [data]);
   const bandName = useMemo(() => {
     const m = new Map<string, string>();
     for (const b of data?.method.predicateBands ?? [])
