@@ -13,7 +13,7 @@ import {
 } from 'fastify-type-provider-zod';
 import type { Config } from './config.js';
 import type { Database } from './db/client.js';
-import { ChangeEpoch } from './lib/change-epoch.js';
+import { ChangeEpoch, type ChangeKind } from './lib/change-epoch.js';
 import { createBlobStorage } from './lib/storage/index.js';
 import { assessmentsRoutes } from './modules/assessments/assessments.routes.js';
 import { assessmentsServiceFactory } from './modules/assessments/assessments.service.js';
@@ -150,7 +150,7 @@ export async function buildApp({ config, database, logger = false }: AppOptions)
   // onSend runs after the handler's transaction committed and before the client hears of it.
   app.addHook('onSend', async (request, reply) => {
     if (request.method !== 'GET' && request.method !== 'HEAD' && reply.statusCode < 400)
-      services.epoch.bump({ access: request.routeOptions.config.keepsAccess !== true });
+      services.epoch.bump(request.routeOptions.config.change ?? 'any');
   });
 
   await app.register(
@@ -165,11 +165,12 @@ export async function buildApp({ config, database, logger = false }: AppOptions)
       await api.register(unitsRoutes, { units: services.units, importMaxBytes: config.importMaxBytes });
       await api.register(auditRoutes, { audit: services.audit });
       await api.register(cyclesRoutes, { cycles: services.cycles });
-      // A unit's work (answers, verifications, comments, evidence) never changes who a session
-      // belongs to or what it may do: these writes leave cached sessions valid (change-epoch.ts).
+      // A unit's work (answers, verifications, transitions, comments, evidence) never changes who
+      // a session belongs to or what it may do: these writes leave cached sessions valid; the
+      // ledger writes among them are marked by their routes (change-epoch.ts).
       await api.register(async (work) => {
         work.addHook('onRoute', (route) => {
-          route.config = { ...route.config, keepsAccess: true };
+          route.config = { change: 'work', ...route.config };
         });
         await work.register(assessmentsRoutes, { assessments: services.assessments });
         await work.register(evidenceRoutes, {
@@ -207,7 +208,7 @@ declare module 'fastify' {
     services: Services;
   }
   interface FastifyContextConfig {
-    /** The route's writes cannot change a session's actor or roles (see ChangeEpoch). */
-    keepsAccess?: boolean;
+    /** What the route's writes can change, for the caches (see ChangeEpoch); default 'any'. */
+    change?: ChangeKind;
   }
 }

@@ -4,7 +4,7 @@
  * embedded PGlite (temp DATA_DIR) and, when DATABASE_URL is set, on PostgreSQL (a database
  * created for the run and dropped after).
  *
- *   npx tsx bench/deadline-rush/index.ts [--clients 100] [--duration 20] [--rate N]
+ *   npx tsx bench/deadline-rush/index.ts [--clients 100] [--duration 20] [--rate N] [--readers N]
  *                                        [--backend pglite|postgres|both]
  *
  * Each autocannon connection is one operator on ITS OWN assessment: it cycles through its
@@ -21,6 +21,9 @@
  * clock stopped) may or may not have been committed: it may account for one extra version, never
  * more; timeouts still count as errors.
  *
+ * `--readers N` adds N leaders reading a published cycle's results (the demo's last-year cycle)
+ * during the rush, closed loop, and prints their latency: reads are not part of the floor.
+ *
  * Floor: 100 concurrent clients, p95 < 100 ms, zero errors, every write present.
  * A comparison line runs the same number of single-row UPDATEs with plain SQL through the same
  * driver and concurrency, to show what the framework, auth, policy and audit cost on top.
@@ -28,10 +31,11 @@
 import { performance as nodePerformance } from 'node:perf_hooks';
 import { and, eq, like } from 'drizzle-orm';
 import type { Services } from '../../src/app.js';
-import { assessments, units } from '../../src/db/schema/index.js';
+import { assessments, cycles, units } from '../../src/db/schema/index.js';
 import { indicatorViews } from '../../src/domain/workflow/index.js';
 import type { CycleInput } from '../../src/modules/cycles/cycles.schemas.js';
 import { phasesAround } from '../../src/modules/cycles/cycles.test-helpers.js';
+import { seedDemoCycles } from '../../src/seed/demo-cycles.js';
 import {
   type AcClient,
   type AcRequest,
@@ -55,6 +59,8 @@ const opt = args();
 const CLIENTS = Number(opt.get('clients') ?? 100);
 const DURATION = Number(opt.get('duration') ?? 20);
 const RATE = opt.has('rate') ? Number(opt.get('rate')) : undefined;
+/** Leaders reading last year's published results during the rush (0: none). */
+const READERS = Number(opt.get('readers') ?? 0);
 const UNITS = Math.max(100, CLIENTS);
 const FLOOR = { clients: 100, p95Ms: 100 };
 
@@ -123,6 +129,18 @@ async function prepare(backend: Backend, services: Services) {
     codes,
     setupMs: performance.now() - t0,
   };
+}
+
+/** Last year's published demo cycle and a leader's session, for `--readers`. */
+async function prepareReaders(backend: Backend, app: Awaited<ReturnType<typeof startServer>>['app']) {
+  await seedDemoCycles(backend.database, app.services);
+  const [published] = await backend.database.db
+    .select({ id: cycles.id })
+    .from(cycles)
+    .where(and(eq(cycles.status, 'published'), like(cycles.name, '%(DEMO)')));
+  const units = await backend.database.db.$count(assessments, eq(assessments.cycleId, published!.id));
+  const [leader] = await signIn(app, ['gubernur@mercusuar.test'], DEMO_PASSWORD);
+  return { path: `/api/cycles/${published!.id}/results`, units, cookie: leader!.cookie };
 }
 
 /** Counts what the server committed, seen from inside: every successful saveResponse call. */
@@ -347,21 +365,33 @@ async function runBackend(kind: BackendKind) {
       `setup (not timed): ${data.assessmentsOpened} assessments opened, ${ops.length} operators signed in, ` +
         `${data.codes.length} maturity indicators each, ${(data.setupMs / 1000).toFixed(1)} s`,
     );
+    const readers = READERS > 0 ? await prepareReaders(backend, app) : null;
     const server = instrumentSaves(app.services);
     let assigned = 0;
     const loadBefore = load();
     const cpu0 = process.cpuUsage();
     const elu0 = nodePerformance.eventLoopUtilization();
-    const run = await runLoad({
-      url,
-      connections: CLIENTS,
-      duration: DURATION,
-      timeout: 10,
-      ...(RATE ? { connectionRate: RATE } : {}),
-      setupClient(client: AcClient) {
-        client.setRequests(operatorRequests(ops[assigned++ % ops.length]!));
-      },
-    });
+    const [run, read] = await Promise.all([
+      runLoad({
+        url,
+        connections: CLIENTS,
+        duration: DURATION,
+        timeout: 10,
+        ...(RATE ? { connectionRate: RATE } : {}),
+        setupClient(client: AcClient) {
+          client.setRequests(operatorRequests(ops[assigned++ % ops.length]!));
+        },
+      }),
+      readers
+        ? runLoad({
+            url: `${url}${readers.path}`,
+            connections: READERS,
+            duration: DURATION,
+            timeout: 10,
+            headers: { cookie: readers.cookie },
+          })
+        : null,
+    ]);
     const loadAfter = load();
     const cpu = process.cpuUsage(cpu0);
     const elu = nodePerformance.eventLoopUtilization(elu0);
@@ -392,6 +422,14 @@ async function runBackend(kind: BackendKind) {
         (run.errorSamples.length ? ` (${run.errorSamples.join('; ')})` : ''),
     );
     for (const s of ops.flatMap((o) => o.samples).slice(0, 3)) console.log(`    e.g. ${s}`);
+    if (read) {
+      const rl = percentiles(read.latencies);
+      console.log(
+        `  meanwhile ${READERS} leaders reading ${readers!.path} (${readers!.units} units): ` +
+          `${int(read.latencies.length / read.result.duration)} req/s, p50 ${ms(rl.p50)} p95 ${ms(rl.p95)} ` +
+          `p99 ${ms(rl.p99)}; non-2xx ${read.result.non2xx}, errors ${read.result.errors}`,
+      );
+    }
     console.log(
       `  process CPU ${ms((cpu.user + cpu.system) / 1000 / Math.max(1, completed))} per save ` +
         `(server + load generator, one process); event loop busy ${(elu.utilization * 100).toFixed(0)}%`,

@@ -98,6 +98,8 @@ export const assessmentsRoutes: FastifyPluginAsyncZod<{ assessments: Assessments
   app.put(
     '/assessments/:id/responses/:indicatorCode',
     {
+      // A ledger write: it cannot touch a published cycle (src/lib/change-epoch.ts).
+      config: { change: 'ledger' },
       schema: {
         operationId: 'saveResponse',
         tags,
@@ -166,6 +168,8 @@ export const assessmentsRoutes: FastifyPluginAsyncZod<{ assessments: Assessments
   app.put(
     '/assessments/:id/verifications/:indicatorCode',
     {
+      // A ledger write: it cannot touch a published cycle (src/lib/change-epoch.ts).
+      config: { change: 'ledger' },
       schema: {
         operationId: 'saveVerification',
         tags,
@@ -272,6 +276,8 @@ export const assessmentsRoutes: FastifyPluginAsyncZod<{ assessments: Assessments
   app.post(
     '/assessments/:id/comments',
     {
+      // A ledger write: it cannot touch a published cycle (src/lib/change-epoch.ts).
+      config: { change: 'ledger' },
       schema: {
         operationId: 'addComment',
         tags,

@@ -611,21 +611,27 @@ describe('saving answers', () => {
     }
   });
 
-  it('an answer saved keeps cached sessions valid; a change to an account drops them', async () => {
+  it('an answer saved keeps cached sessions and published results valid; a change to an account drops them', async () => {
     const epoch = t.app.services.epoch;
     const own = (await openCycle({ scopeUnitCode: '61-DISKOMINFO' })).byUnit['61-DISKOMINFO']!;
-    const before = { value: epoch.value, access: epoch.access };
+    const counters = () => ({ value: epoch.value, beyondLedger: epoch.beyondLedger, access: epoch.access });
+    const before = counters();
     const saved = await c.operator!.put(`/api/assessments/${own}/responses/APL-05`, { level: 2 });
     expect(saved.statusCode).toBe(200);
-    expect({ value: epoch.value, access: epoch.access }).toEqual({
-      value: before.value + 1,
-      access: before.access,
-    });
+    expect(counters()).toEqual({ ...before, value: before.value + 1 });
+    // A refused request (an incomplete submission) changed nothing: no counter moves.
+    const submitted = await c.operator!.post(`/api/assessments/${own}/submit`);
+    expect(submitted.statusCode).toBe(409);
+    expect(counters()).toEqual({ ...before, value: before.value + 1 });
     const user = (await c.admin!.get('/api/users?q=operator.provinsi')).json().items[0];
     expect((await c.admin!.patch(`/api/users/${user.id}`, { name: 'Operator Provinsi' })).statusCode).toBe(
       200,
     );
-    expect(epoch.access).toBe(before.access + 1);
+    expect(counters()).toEqual({
+      value: before.value + 2,
+      beyondLedger: before.beyondLedger + 1,
+      access: before.access + 1,
+    });
   });
 
   it('maps a metric value to a level, refuses a claimed level and out-of-range values', async () => {

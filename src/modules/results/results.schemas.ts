@@ -70,7 +70,7 @@ export const cycleResults = z.object({
 });
 
 export const laggardsResponse = z.object({
-  cycle: z.object({ id: z.uuid(), name: z.string(), targetIndex: decimal.nullable() }),
+  cycle: z.object({ id: z.uuid(), name: z.string(), status: z.string(), targetIndex: decimal.nullable() }),
   items: z.array(
     unitResult.extend({
       reasons: z.array(z.enum(['below_target', 'bottom_quartile'])),

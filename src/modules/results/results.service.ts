@@ -344,13 +344,28 @@ export function resultsServiceFactory(
      * same response schemas, so the bytes are what the schema would have produced.
      */
     async forActorJson(actor: Actor, cycleId: string) {
-      const produce = async () => JSON.stringify(cycleResults.parse(await service.forActor(actor, cycleId)));
-      return cache ? cache.get(`results|${cycleId}|${scopeKey(actor)}`, produce) : etagged(await produce());
+      const produce = async () => {
+        const body = await service.forActor(actor, cycleId);
+        return {
+          json: JSON.stringify(cycleResults.parse(body)),
+          published: body.cycle.status === 'published',
+        };
+      };
+      return cache
+        ? cache.get(`results|${cycleId}|${scopeKey(actor)}`, produce)
+        : etagged((await produce()).json);
     },
     async laggardsJson(actor: Actor, cycleId: string) {
-      const produce = async () =>
-        JSON.stringify(laggardsResponse.parse(await service.laggards(actor, cycleId)));
-      return cache ? cache.get(`laggards|${cycleId}|${scopeKey(actor)}`, produce) : etagged(await produce());
+      const produce = async () => {
+        const body = await service.laggards(actor, cycleId);
+        return {
+          json: JSON.stringify(laggardsResponse.parse(body)),
+          published: body.cycle.status === 'published',
+        };
+      };
+      return cache
+        ? cache.get(`laggards|${cycleId}|${scopeKey(actor)}`, produce)
+        : etagged((await produce()).json);
     },
 
     /** Results of a cycle for a signed-in actor: rows limited to their scope, ranks from the whole cycle. */
@@ -385,7 +400,12 @@ export function resultsServiceFactory(
       const r = await compute(cycleId);
       const rows = visible(actor, r.results).filter((u) => u.final && (u.belowTarget || u.inBottomQuartile));
       return {
-        cycle: { id: r.cycle.id, name: r.cycle.name, targetIndex: r.cycle.targetIndex },
+        cycle: {
+          id: r.cycle.id,
+          name: r.cycle.name,
+          status: r.cycle.status,
+          targetIndex: r.cycle.targetIndex,
+        },
         items: rows
           .sort((a, b) => compareDecimalText(a.verifiedIndex!, b.verifiedIndex!))
           .map((u) => {

@@ -105,4 +105,56 @@ describe('cycle results', () => {
       'Dinas Uji Nama Baru (DEMO)',
     );
   });
+
+  it('of a published cycle stay cached while answers are saved elsewhere; an open cycle sees its own saves at once', async () => {
+    const versionId = await ensureIdpd(t.database, t.app.services);
+    const svc = t.app.services.results;
+    const original = svc.forActor;
+    let computed = 0;
+    svc.forActor = (...args) => {
+      computed++;
+      return original(...args);
+    };
+    try {
+      // Publish the cycle of the first test (one final unit).
+      const past = (await leader.get('/api/cycles'))
+        .json()
+        .items.find((c: { name: string }) => c.name === 'Uji hasil');
+      const published = await coordinator.post(`/api/cycles/${past.id}/publish`);
+      expect(published.statusCode, published.body).toBe(200);
+      const pastUrl = `/api/cycles/${past.id}/results`;
+
+      // An open cycle of the same unit, and its operator saving answers in it.
+      const created = await coordinator.post('/api/cycles', {
+        name: 'Uji hasil terbuka',
+        periodStart: '2027-01-01',
+        periodEnd: '2027-12-31',
+        instrumentVersionId: versionId,
+        scopeUnitCode: '61-DISKOMINFO',
+        phases: phasesAround('open'),
+      });
+      const openId = created.json().id;
+      expect((await coordinator.post(`/api/cycles/${openId}/open`)).statusCode).toBe(200);
+      const [a] = await t.database.db.select().from(assessments).where(eq(assessments.cycleId, openId));
+      const operator = await login(t.app, 'operator.diskominfo@mercusuar.test');
+      const openUrl = `/api/cycles/${openId}/results`;
+      const before = (await leader.get(openUrl)).json().units[0].selfIndex;
+      const etag = (await leader.get(pastUrl)).headers.etag as string;
+
+      computed = 0;
+      for (const [i, code] of ['INF-04', 'INF-05'].entries()) {
+        const saved = await operator.put(`/api/assessments/${a!.id}/responses/${code}`, { level: 4 + i });
+        expect(saved.statusCode, saved.body).toBe(200);
+        const again = await leader.request('GET', pastUrl, undefined, { 'if-none-match': etag });
+        expect(again.statusCode).toBe(304);
+      }
+      expect(computed).toBe(0); // the published cycle's answer came from the cache both times
+
+      const after = (await leader.get(openUrl)).json().units[0].selfIndex;
+      expect(after).not.toBe(before); // the open cycle's own saves are seen at once
+      expect(computed).toBe(1);
+    } finally {
+      svc.forActor = original;
+    }
+  });
 });
