@@ -25,13 +25,7 @@ import { PageLoader } from '../components/PageLoader';
 import { PublicHeader } from '../components/PublicHeader';
 import { QueryError } from '../components/QueryError';
 import { useI18n } from '../i18n';
-import {
-  formatBytes,
-  formatDate,
-  formatDateTime,
-  formatDecimal,
-  formatNumber,
-} from '../lib/format';
+import { formatBytes, formatDate, formatDateTime, formatDecimal, formatNumber } from '../lib/format';
 
 type UnitRow = PublicResults['units'][number];
 
