@@ -569,6 +569,18 @@ describe('saving answers', () => {
       transactions++;
       return original(...args);
     }) as typeof db.transaction;
+    // The batched save statements that reach the driver (PGlite client or pg pool).
+    const raw = t.database.raw;
+    const driver = (raw.kind === 'pglite' ? raw.client : raw.pool) as unknown as {
+      query: (q: unknown, ...rest: unknown[]) => Promise<unknown>;
+    };
+    const query = driver.query;
+    let statements = 0;
+    driver.query = function (this: unknown, q: unknown, ...rest: unknown[]) {
+      const text = typeof q === 'string' ? q : (q as { text?: string }).text;
+      if (text?.includes('mercusuar_save_responses')) statements++;
+      return query.call(this, q, ...rest);
+    };
     try {
       const auditBefore = await db.$count(auditLog);
       const saved = await Promise.all(
@@ -594,6 +606,9 @@ describe('saving answers', () => {
       );
       expect(next.map((r) => [r.statusCode, r.json().version])).toEqual(codes.map(() => [200, 2]));
       expect(transactions).toBe(0);
+      // 16 saves in fewer statements than saves: those that arrived together went together.
+      expect(statements).toBeGreaterThan(0);
+      expect(statements).toBeLessThan(2 * codes.length);
       expect(await db.$count(auditLog)).toBe(auditBefore + 2 * codes.length);
       const heads = await db
         .select({ email: auditLog.actorEmail, code: sql<string>`${auditLog.after}->>'indicatorCode'` })
@@ -608,6 +623,7 @@ describe('saving answers', () => {
       ).toEqual(codes.filter((_, i) => i % 2).sort());
     } finally {
       db.transaction = original;
+      driver.query = query;
     }
   });
 
